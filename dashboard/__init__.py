@@ -1,0 +1,1 @@
+"""The Streamlit shell and the `nsoc` command line."""

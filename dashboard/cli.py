@@ -1,0 +1,233 @@
+"""The `nsoc` command: database, seed, rollups, serve and demo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from warehouse import db, migrate, rollups
+from warehouse.settings import ConfigError, agencies, get_settings
+
+app = typer.Typer(help="NSOC analyst dashboard: warehouse, seed and app.", no_args_is_help=True)
+db_app = typer.Typer(help="The warehouse database.", no_args_is_help=True)
+rollups_app = typer.Typer(help="Rollup tables behind the aggregate views.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(rollups_app, name="rollups")
+console = Console()
+err = Console(stderr=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Fout:[/] {message}")
+    return typer.Exit(code=1)
+
+
+def _guard(func: Callable[P, R]) -> Callable[P, R]:
+    """Known failures end in one clear line, not a stack trace."""
+    from functools import wraps
+
+    from seed.load import SeedError
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with db.reachable():
+                return func(*args, **kwargs)
+        except (db.DatabaseUnavailable, SeedError, ConfigError, ValueError) as exc:
+            raise _fail(str(exc)) from None
+
+    return wrapper
+
+
+@db_app.command("start")
+@_guard
+def db_start() -> None:
+    """Start the embedded PostgreSQL (nothing to do with NSOC_DATABASE_URL set)."""
+    if not get_settings().embedded:
+        console.print("NSOC_DATABASE_URL is set: the embedded server is not used.")
+        return
+    db.start_embedded()
+    status = db.embedded_status()
+    console.print(f"Embedded PostgreSQL runs (pid {status.pid}) with data in {status.pgdata}")
+
+
+@db_app.command("stop")
+@_guard
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL."""
+    stopped = db.stop_embedded()
+    console.print(
+        "Embedded PostgreSQL stopped." if stopped else "Embedded PostgreSQL was not running."
+    )
+
+
+@db_app.command("status")
+@_guard
+def db_status() -> None:
+    """Where the warehouse is, whether it runs, and its schema revision."""
+    settings = get_settings()
+    if settings.embedded:
+        status = db.embedded_status()
+        console.print(
+            f"embedded: {'running, pid ' + str(status.pid) if status.running else 'stopped'}"
+            f" ({status.pgdata})"
+        )
+        if not status.running:
+            raise typer.Exit(code=3)
+    else:
+        console.print("external server (NSOC_DATABASE_URL)")
+    engine = db.get_engine(db.warehouse_url(start=False))
+    revision = migrate.current_revision(engine)
+    console.print(f"schema revision: {revision or 'none'} (newest: {migrate.head_revision()})")
+
+
+@db_app.command("url")
+@_guard
+def db_url() -> None:
+    """Print the warehouse URL (SQLAlchemy form)."""
+    console.print(db.warehouse_url(start=False), soft_wrap=True, highlight=False)
+
+
+@db_app.command("upgrade")
+@_guard
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the schema and sync reference data and agencies from configuration."""
+    _upgrade(revision)
+    console.print(f"Schema at revision {migrate.current_revision(db.get_engine())}.")
+
+
+@db_app.command("downgrade")
+@_guard
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="target revision, e.g. base")],
+) -> None:
+    """Migrate the schema down (drops tables: data in them is lost)."""
+    migrate.downgrade(db.get_engine(), revision)
+    console.print(f"Schema at revision {migrate.current_revision(db.get_engine()) or 'base'}.")
+
+
+@db_app.command("checksums")
+@_guard
+def db_checksums() -> None:
+    """md5 per data table: the same seed gives the same checksums on every machine."""
+    from seed.load import checksums
+
+    with db.connect() as conn:
+        console.print_json(json.dumps(checksums(conn)))
+
+
+def _upgrade(revision: str = "head") -> None:
+    from seed.reference import sync_reference
+
+    engine = db.get_engine()
+    migrate.upgrade(engine, revision)
+    with db.connect() as conn:
+        sync_reference(conn, agencies())
+
+
+@app.command()
+@_guard
+def seed(
+    size: Annotated[str, typer.Option(help="small (~20k), demo (~500k) or bench (10M)")] = "small",
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same warehouse")] = 20240701,
+    manifest: Annotated[
+        Path | None, typer.Option(help="write the planted ground truth here")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="wipe existing signals and seed again")] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help="do nothing when the warehouse holds signals")
+    ] = False,
+) -> None:
+    """Fill the warehouse with the deterministic synthetic data set."""
+    from seed.load import SIZES, seed_warehouse, warehouse_state
+
+    if size not in SIZES:
+        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    _upgrade()
+    with db.connect() as conn:
+        existing, runs = warehouse_state(conn)
+    if existing and (if_empty or (runs == [(size, seed)] and not replace)):
+        console.print(f"The warehouse already holds {existing:,} signals; nothing to seed.")
+        return
+    with _progress() as progress, db.connect() as conn:
+        task = progress.add_task(f"Seeding {size} (seed {seed})", total=SIZES[size])
+        result = seed_warehouse(
+            conn,
+            size=size,
+            seed=seed,
+            agencies=agencies(),
+            replace=replace,
+            pseudonym_key=get_settings().pseudonym_key.encode(),
+            manifest_path=manifest,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )
+    console.print(f"Loaded {result.signals:,} signals and {result.links:,} entity links.")
+    if manifest:
+        console.print(f"Planted ground truth written to {manifest}")
+
+
+@rollups_app.command("refresh")
+@_guard
+def rollups_refresh() -> None:
+    """Rebuild every rollup table from the signals."""
+    with console.status("Refreshing rollups…"), db.connect() as conn:
+        results = rollups.refresh_all(conn)
+    table = Table("rollup", "rows")
+    for r in results:
+        table.add_row(r.rollup, f"{r.rows:,}")
+    console.print(table)
+
+
+@app.command()
+@_guard
+def serve(
+    port: Annotated[int, typer.Option(help="port of the app")] = 8501,
+    address: Annotated[str, typer.Option(help="address to listen on")] = "localhost",
+) -> None:
+    """Start the dashboard (the warehouse must be migrated)."""
+    from dashboard.launcher import serve as run
+
+    db.warehouse_url()  # starts the embedded server when it is the one in use
+    console.print(f"[bold]NSOC dashboard:[/] http://{address}:{port}")
+    raise typer.Exit(code=run(port=port, address=address))
+
+
+@app.command()
+@_guard
+def demo(port: Annotated[int, typer.Option(help="port of the app")] = 8501) -> None:
+    """Database, schema, demo data (once) and the app, in one go."""
+    settings = get_settings()
+    if settings.embedded:
+        db_start()
+    _upgrade()
+    seed(
+        size=settings.demo_size,
+        seed=settings.demo_seed,
+        manifest=None,
+        replace=False,
+        if_empty=True,
+    )
+    serve(port=port, address="localhost")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+if __name__ == "__main__":
+    app()

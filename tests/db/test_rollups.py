@@ -1,0 +1,76 @@
+"""Rollups equal the raw aggregates, and their grain is unique."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from warehouse.rollups import ROLLUPS
+
+RAW_SIGNAL_MONTH = """
+    select date_trunc('month', observed_on)::date as month, phenomenon_code, municipality_code,
+           owner_agency, handling_code, audience_mask, count(*) as signal_count,
+           sum(coalesce(amount_eur, 0))::numeric(20, 2) as amount_eur, sum(severity) as severity_sum,
+           count(*) filter (where severity >= 4) as high_severity_count
+    from signal group by 1, 2, 3, 4, 5, 6
+"""
+RAW_NODE_MONTH = """
+    select date_trunc('month', observed_on)::date as month, node_code, origin_node_code,
+           phenomenon_code, owner_agency, handling_code, audience_mask,
+           count(*) as signal_count, sum(coalesce(amount_eur, 0))::numeric(20, 2) as amount_eur
+    from signal where node_code is not null group by 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(conn.execute(text(sql)).mappings().all())
+    return df.sort_values(keys, na_position="first", ignore_index=True).astype(str)
+
+
+@pytest.mark.parametrize(
+    ("rollup", "raw"),
+    [
+        ("rollup_signal_month", RAW_SIGNAL_MONTH),
+        ("rollup_node_month", RAW_NODE_MONTH),
+    ],
+)
+def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
+    keys = list(ROLLUPS[rollup])
+    with warehouse.engine.connect() as conn:
+        expected = _frame(conn, raw, keys)
+        measures = [c for c in expected.columns if c not in keys]
+        actual = _frame(conn, f"select {', '.join(keys + measures)} from {rollup}", keys)
+    assert len(actual) > 100
+    pd.testing.assert_frame_equal(actual, expected)
+
+
+@pytest.mark.parametrize("rollup", list(ROLLUPS))
+def test_rollup_grain_is_unique(warehouse, rollup):
+    grain = ", ".join(ROLLUPS[rollup])
+    with warehouse.engine.connect() as conn:
+        duplicates = conn.execute(
+            text(f"select {grain}, count(*) from {rollup} group by {grain} having count(*) > 1")
+        ).all()
+    assert duplicates == []
+
+
+def test_rollup_region_follows_municipality(warehouse):
+    with warehouse.engine.connect() as conn:
+        wrong = conn.scalar(
+            text(
+                "select count(*) from rollup_signal_month r left join municipality m "
+                "on m.gm_code = r.municipality_code "
+                "where r.region_code is distinct from m.region_code"
+            )
+        )
+    assert wrong == 0
+
+
+def test_refresh_records_its_counts(warehouse):
+    with warehouse.engine.connect() as conn:
+        rows = {r.rollup: r for r in conn.execute(text("select * from rollup_refresh"))}
+        signals = conn.scalar(text("select count(*) from signal"))
+        for rollup in ROLLUPS:
+            assert rows[rollup].source_rows == signals
+            assert rows[rollup].rollup_rows == conn.scalar(text(f"select count(*) from {rollup}"))

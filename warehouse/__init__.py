@@ -1,0 +1,1 @@
+"""The warehouse: models, engine, migrations, rollups and query functions. No Streamlit here."""

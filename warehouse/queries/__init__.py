@@ -1,0 +1,1 @@
+"""Query functions, one module per view. Typed, keyword-only, connection passed in."""

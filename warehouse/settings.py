@@ -1,0 +1,119 @@
+"""One settings object, read once from the environment (prefix NSOC_)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Only for demo and test data; production refuses to start with it.
+DEMO_PSEUDONYM_KEY = "nsoc-demo-pseudonym-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; every field can be set as NSOC_<FIELD> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NSOC_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql://… of an external server; unset means the embedded server",
+    )
+    data_dir: Path = Field(default=PROJECT_ROOT / ".nsoc", description="embedded server data")
+    config_dir: Path = Field(default=PROJECT_ROOT / "streamlit_config")
+    mode: str = Field(default="demo", pattern="^(demo|production)$")
+    pseudonym_key: str = Field(
+        default=DEMO_PSEUDONYM_KEY,
+        description="HMAC key that turns person identifiers into pseudonyms",
+    )
+    demo_size: str = "demo"
+    demo_seed: int = 20240701
+
+    @model_validator(mode="after")
+    def _no_demo_secrets_in_production(self) -> Settings:
+        if self.mode == "production" and self.pseudonym_key == DEMO_PSEUDONYM_KEY:
+            raise ValueError("NSOC_PSEUDONYM_KEY must be set to a secret of your own in production")
+        if self.mode == "production" and len(self.pseudonym_key) < 32:
+            raise ValueError("NSOC_PSEUDONYM_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        return not self.database_url
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def agencies_file(self) -> Path:
+        return self.config_dir / "agencies.toml"
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    bit: int
+    name_nl: str
+    name_en: str
+    focus: tuple[str, ...] = ()
+
+    @property
+    def mask(self) -> int:
+        return 1 << self.bit
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot be used; the message says what to fix."""
+
+
+def load_agencies(path: Path) -> tuple[Agency, ...]:
+    """Read and check the partner agencies from agencies.toml."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"agencies file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    agencies = tuple(
+        Agency(
+            code=str(a["code"]),
+            bit=int(a["bit"]),
+            name_nl=str(a["name_nl"]),
+            name_en=str(a.get("name_en", a["name_nl"])),
+            focus=tuple(a.get("focus", ())),
+        )
+        for a in raw.get("agency", [])
+    )
+    _check_agencies(agencies, path)
+    return agencies
+
+
+def _check_agencies(agencies: tuple[Agency, ...], path: Path) -> None:
+    if not agencies:
+        raise ConfigError(f"{path}: no [[agency]] entries")
+    codes = [a.code for a in agencies]
+    bits = [a.bit for a in agencies]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"{path}: agency codes must be unique")
+    if len(set(bits)) != len(bits):
+        raise ConfigError(f"{path}: agency bits must be unique")
+    for a in agencies:
+        if not 0 <= a.bit <= 62:
+            raise ConfigError(f"{path}: agency {a.code}: bit must be 0..62")
+        if not a.code.isascii() or not a.code.isalnum() or a.code != a.code.lower():
+            raise ConfigError(f"{path}: agency code {a.code!r}: use lowercase letters and digits")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def agencies() -> tuple[Agency, ...]:
+    return load_agencies(get_settings().agencies_file)

@@ -1,0 +1,33 @@
+-- rollup_node_month
+-- grain: one row per month, Dutch logistics node, origin node, phenomenon, owning agency,
+-- handling code and audience
+with signals as (
+    select
+        date_trunc('month', s.observed_on)::date as month,
+        s.node_code,
+        s.origin_node_code,
+        s.phenomenon_code,
+        s.owner_agency,
+        s.handling_code,
+        s.audience_mask,
+        coalesce(s.amount_eur, 0) as amount_eur
+    from signal as s
+    where s.node_code is not null
+)
+
+insert into rollup_node_month (
+    month, node_code, origin_node_code, phenomenon_code, owner_agency, handling_code,
+    audience_mask, signal_count, amount_eur
+)
+select
+    month,
+    node_code,
+    origin_node_code,
+    phenomenon_code,
+    owner_agency,
+    handling_code,
+    audience_mask,
+    count(*) as signal_count,
+    sum(amount_eur) as amount_eur
+from signals
+group by 1, 2, 3, 4, 5, 6, 7

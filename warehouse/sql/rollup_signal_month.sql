@@ -1,0 +1,52 @@
+-- rollup_signal_month
+-- grain: one row per month, phenomenon, municipality, owning agency, handling code and audience
+with signals as (
+    select
+        date_trunc('month', s.observed_on)::date as month,
+        s.phenomenon_code,
+        s.municipality_code,
+        s.owner_agency,
+        s.handling_code,
+        s.audience_mask,
+        coalesce(s.amount_eur, 0) as amount_eur,
+        s.severity,
+        s.reported_at
+    from signal as s
+),
+
+grouped as (
+    select
+        month,
+        phenomenon_code,
+        municipality_code,
+        owner_agency,
+        handling_code,
+        audience_mask,
+        count(*) as signal_count,
+        sum(amount_eur) as amount_eur,
+        sum(severity) as severity_sum,
+        count(*) filter (where severity >= 4) as high_severity_count,
+        max(reported_at) as last_reported_at
+    from signals
+    group by 1, 2, 3, 4, 5, 6
+)
+
+insert into rollup_signal_month (
+    month, phenomenon_code, municipality_code, region_code, owner_agency, handling_code,
+    audience_mask, signal_count, amount_eur, severity_sum, high_severity_count, last_reported_at
+)
+select
+    g.month,
+    g.phenomenon_code,
+    g.municipality_code,
+    m.region_code,
+    g.owner_agency,
+    g.handling_code,
+    g.audience_mask,
+    g.signal_count,
+    g.amount_eur,
+    g.severity_sum,
+    g.high_severity_count,
+    g.last_reported_at
+from grouped as g
+left join municipality as m on m.gm_code = g.municipality_code
