@@ -1,4 +1,4 @@
-"""Entrypoint of the Streamlit app: language, navigation and the shared page frame."""
+"""Entrypoint of the Streamlit app: language, login gate, the pages this role may use, audit."""
 
 from __future__ import annotations
 
@@ -12,36 +12,90 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import auth, data  # noqa: E402
 from dashboard.i18n import LANGUAGES, t  # noqa: E402
 from dashboard.shell import language  # noqa: E402
+from warehouse.db import DatabaseUnavailable  # noqa: E402
+from warehouse.viewer import Role, Viewer  # noqa: E402
 
 PAGES = ROOT / "pages"
 
+# page file -> (title key, icon, roles that may use it). A page is registered in st.navigation
+# only for these roles: hidden pages would still be reachable by URL.
+# The first page a role may use is its start page.
+PAGE_ACCESS: dict[str, tuple[str, str, frozenset[Role]]] = {
+    "audit": ("audit_title", ":material/policy:", frozenset({Role.auditor})),
+    "status": ("status_title", ":material/database:", frozenset(Role)),
+}
 
-def run() -> None:
-    st.set_page_config(page_title="NSOC", layout="wide")
-    lang = language()
+
+def pages_for(role: Role) -> list[str]:
+    return [name for name, (_, _, roles) in PAGE_ACCESS.items() if role in roles]
+
+
+def sidebar(viewer: Viewer, lang: str) -> None:
     with st.sidebar:
-        choice = st.segmented_control(
+        st.caption(t("signed_in_as", lang))
+        st.markdown(
+            f"**{viewer.name or viewer.subject}**  \n{viewer.agency} · {t('role_' + str(viewer.role), lang)}"
+        )
+        if len(viewer.roles) > 1:
+            choice = st.selectbox(
+                t("role", lang),
+                [str(r) for r in viewer.roles],
+                index=[str(r) for r in viewer.roles].index(str(viewer.role)),
+                format_func=lambda r: t("role_" + r, lang),
+                key="role_select",
+            )
+            if choice != str(viewer.role):
+                st.session_state["active_role"] = choice
+                st.rerun()
+        if st.button(t("logout", lang), icon=":material/logout:"):
+            auth.logout(viewer)
+        lang_choice = st.segmented_control(
             t("language", lang),
             options=list(LANGUAGES),
             default=lang,
             format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
             key="language",
         )
-        if choice and choice != lang:
-            st.query_params["lang"] = choice
+        if lang_choice and lang_choice != lang:
+            st.query_params["lang"] = lang_choice
             st.rerun()
-    pages = [
-        st.Page(
-            str(PAGES / "status.py"),
-            title=t("status_title", lang),
-            icon=":material/database:",
-            url_path="status",
-            default=True,
-        ),
-    ]
-    st.navigation(pages).run()
+
+
+def audit_page_view(viewer: Viewer, page: str) -> None:
+    """One entry per page and set of URL parameters (not per widget rerun)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "lang"}
+    key = (viewer.subject, str(viewer.role), page, tuple(sorted(params.items())))
+    if st.session_state.get("last_page_view") != key:
+        data.audit("page_view", viewer=viewer, details={"page": page, "params": params})
+        st.session_state["last_page_view"] = key
+
+
+def run() -> None:
+    st.set_page_config(page_title="NSOC", layout="wide", page_icon=":material/hub:")
+    lang = language()
+    try:
+        viewer = auth.gate(lang)
+        st.session_state["viewer"] = viewer
+        sidebar(viewer, lang)
+        names = pages_for(viewer.role)
+        pages = [
+            st.Page(
+                str(PAGES / f"{name}.py"),
+                title=t(PAGE_ACCESS[name][0], lang),
+                icon=PAGE_ACCESS[name][1],
+                url_path=name,
+                default=(i == 0),
+            )
+            for i, name in enumerate(names)
+        ]
+        page = st.navigation(pages)
+        audit_page_view(viewer, next(n for n, p in zip(names, pages, strict=True) if p == page))
+        page.run()
+    except DatabaseUnavailable:
+        st.error(t("db_unavailable", lang))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ db_app = typer.Typer(help="The warehouse database.", no_args_is_help=True)
 rollups_app = typer.Typer(help="Rollup tables behind the aggregate views.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rollups_app, name="rollups")
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 console = Console()
 err = Console(stderr=True)
 P = ParamSpec("P")
@@ -204,7 +206,9 @@ def serve(
 @app.command()
 @_guard
 def demo(port: Annotated[int, typer.Option(help="port of the app")] = 8501) -> None:
-    """Database, schema, demo data (once) and the app, in one go."""
+    """Database, schema, demo data (once), development identity providers and the app."""
+    from dashboard import devidp
+
     settings = get_settings()
     if settings.embedded:
         db_start()
@@ -216,7 +220,59 @@ def demo(port: Annotated[int, typer.Option(help="port of the app")] = 8501) -> N
         replace=False,
         if_empty=True,
     )
-    serve(port=port, address="localhost")
+    if devidp.write_demo_secrets(
+        settings.secrets_path, agencies(), app_port=port, base_port=settings.idp_base_port
+    ):
+        console.print(f"Development identities configured in {settings.secrets_path}")
+    else:
+        console.print(f"Using your own identity configuration in {settings.secrets_path}")
+    with console.status("Starting one development identity provider per agency…"):
+        procs = devidp.start_idps(agencies(), settings.idp_base_port)
+    console.print(
+        "Log in with a demo user of any agency and role, e.g. analist@politie, "
+        "manager@defensie, gegevensbeheerder@douane, auditor@fiod."
+    )
+    try:
+        serve(port=port, address="localhost")
+    finally:
+        devidp.stop_idps(procs)
+
+
+@app.command()
+@_guard
+def idp() -> None:
+    """Run the development identity providers in the foreground (for `nsoc serve`)."""
+    import time
+
+    from dashboard import devidp
+
+    settings = get_settings()
+    procs = devidp.start_idps(agencies(), settings.idp_base_port)
+    for a in agencies():
+        console.print(f"{a.code}: {devidp.issuer_of(a, settings.idp_base_port)}")
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        devidp.stop_idps(procs)
+
+
+@audit_app.command("verify")
+@_guard
+def audit_verify() -> None:
+    """Check the audit trail's hash chain: altered or removed entries are reported."""
+    from warehouse import audit
+
+    with db.connect() as conn:
+        verdict = audit.verify(conn)
+    if verdict.ok:
+        console.print(f"Audit trail intact: {verdict.entries:,} entries, chain verified.")
+        return
+    for problem in verdict.problems:
+        err.print(f"[red]✗[/] {problem}")
+    raise _fail(f"the audit trail has been tampered with ({len(verdict.problems)} problems)")
 
 
 def _progress() -> Progress:

@@ -1,37 +1,67 @@
-"""The app's door to the warehouse: one cached engine per process, short transactions per read.
+"""The app's door to the warehouse. Every read runs in `scoped(viewer)`: a read-only transaction
+as the app's database role with the viewer's agency and role set, so PostgreSQL enforces
+need-to-know. Every access is written to the audit trail through `audit` here.
 
-Cached results are keyed by everything that shapes them; from the login issue on that includes
-the viewer's agency and role (st.cache_data is shared by all users)."""
+Cached results must be keyed by the viewer's agency and role as well as the filters
+(st.cache_data is shared by all users): use `cached_read`, never st.cache_data on a query."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-from warehouse import db
+from warehouse import audit as audit_trail
+from warehouse.scoped import app_engine, scoped
+from warehouse.viewer import Viewer
 
 T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    return db.get_engine(db.warehouse_url(start=False))
+    return app_engine()
 
 
-def read(query: Callable[..., T], **kwargs: object) -> T:
-    """Run one query function in its own read-only transaction."""
-    return read_many(query, **kwargs)[0]
+def read(viewer: Viewer, query: Callable[..., T], **kwargs: Any) -> T:
+    """Run one query function for this viewer."""
+    return read_many(viewer, query, **kwargs)[0]
 
 
-def read_many(*queries: Callable[..., T], **kwargs: object) -> list[T]:
-    """Run query functions in one read-only transaction, so they see the same snapshot.
-    A warehouse that cannot be reached raises DatabaseUnavailable for the page to explain."""
-    with db.reachable(), engine().connect() as conn, conn.begin():
-        conn.exec_driver_sql("set transaction read only")
-        return [q(conn=conn, **kwargs) for q in queries]
+def read_many(viewer: Viewer, *queries: Callable[..., T], **kwargs: Any) -> list[T]:
+    """Run query functions in one transaction, so they see the same snapshot. A warehouse that
+    cannot be reached raises DatabaseUnavailable for the page to explain."""
+    with scoped(viewer, engine=engine()) as conn:
+        return [q(conn=conn, viewer=viewer, **kwargs) for q in queries]
 
 
-__all__ = ["Connection", "engine", "read", "read_many"]
+@st.cache_data(ttl=300, max_entries=500, show_spinner=False)
+def _cached(
+    agency: str, role: str, name: str, _query: Callable[..., Any], _viewer: Viewer, key: tuple
+) -> Any:
+    # agency, role, name and key are the cache key; the underscored arguments are not hashed.
+    return read(_viewer, _query, **dict(key))
+
+
+def cached_read(viewer: Viewer, query: Callable[..., T], **kwargs: Any) -> T:
+    """`read`, cached for five minutes per agency, role, query and arguments."""
+    key = tuple(sorted(kwargs.items()))
+    name = f"{query.__module__}.{query.__qualname__}"
+    return _cached(viewer.agency, str(viewer.role), name, query, viewer, key)
+
+
+def audit(
+    action: str,
+    *,
+    viewer: Viewer | None = None,
+    subject: str | None = None,
+    agency: str | None = None,
+    details: Mapping[str, object] | None = None,
+) -> None:
+    """Append to the audit trail. If that fails the access does not happen (the exception
+    propagates to the page frame, which shows a message and stops)."""
+    audit_trail.record(
+        engine(), action=action, viewer=viewer, subject=subject, agency=agency, details=details
+    )

@@ -30,6 +30,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Signals per month and partner",
     },
     "coverage": {"nl": "Dekking per partner", "en": "Coverage per partner"},
+    "phenomenon_by_agency": {
+        "nl": "Signalen per fenomeen en partner",
+        "en": "Signals per phenomenon and partner",
+    },
+    "latest_signals": {
+        "nl": "Nieuwste signalen die u mag zien",
+        "en": "Newest signals you may see",
+    },
+    "source_ref": {"nl": "Bronkenmerk", "en": "Source reference"},
+    "phenomenon": {"nl": "Fenomeen", "en": "Phenomenon"},
+    "observed_on": {"nl": "Waargenomen", "en": "Observed"},
+    "handling_code": {"nl": "Behandelcode", "en": "Handling code"},
     "rollups": {"nl": "Verversing van de rollups", "en": "Rollup refresh"},
     "rollup": {"nl": "Rollup", "en": "Rollup"},
     "refreshed_at": {"nl": "Ververst op", "en": "Refreshed at"},
@@ -45,6 +57,74 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "NSOC_DATABASE_URL.",
     },
     "never": {"nl": "nooit", "en": "never"},
+    "login_title": {
+        "nl": "Inloggen via de identiteitsprovider van uw organisatie",
+        "en": "Log in through your organisation's identity provider",
+    },
+    "no_providers": {
+        "nl": "Er is geen identiteitsprovider geconfigureerd. Vul streamlit_config/secrets.toml "
+        "aan (zie secrets.toml.example).",
+        "en": "No identity provider is configured. Complete streamlit_config/secrets.toml "
+        "(see secrets.toml.example).",
+    },
+    "development_identities": {
+        "nl": "Dit zijn lokale ontwikkelidentiteiten (demo). Een productie-inrichting gebruikt de "
+        "eigen identiteitsprovider van elke partner.",
+        "en": "These are local development identities (demo). A production setup uses each "
+        "partner's own identity provider.",
+    },
+    "refused_unknown_provider": {
+        "nl": "Deze identiteitsprovider is niet (meer) toegelaten.",
+        "en": "This identity provider is not (or no longer) admitted.",
+    },
+    "refused_issuer_mismatch": {
+        "nl": "Toegang geweigerd: het token komt niet van de verwachte uitgever van deze partner. "
+        "Deze poging is vastgelegd.",
+        "en": "Access refused: the token does not come from this partner's expected issuer. "
+        "This attempt has been recorded.",
+    },
+    "refused_no_role": {
+        "nl": "Toegang geweigerd: uw account heeft geen rol voor dit dashboard. Vraag uw "
+        "beheerder om een rol (analist, manager, gegevensbeheerder, auditor of beheerder).",
+        "en": "Access refused: your account has no role for this dashboard. Ask your "
+        "administrator for one (analyst, manager, steward, auditor or admin).",
+    },
+    "refused_no_subject": {
+        "nl": "Toegang geweigerd: het token noemt geen gebruiker.",
+        "en": "Access refused: the token names no user.",
+    },
+    "refused_no_session_time": {
+        "nl": "Toegang geweigerd: het token heeft geen aanmeldtijd.",
+        "en": "Access refused: the token carries no login time.",
+    },
+    "refused_other": {"nl": "Toegang geweigerd.", "en": "Access refused."},
+    "logout": {"nl": "Uitloggen", "en": "Log out"},
+    "signed_in_as": {"nl": "Ingelogd als", "en": "Signed in as"},
+    "role": {"nl": "Rol", "en": "Role"},
+    "role_analyst": {"nl": "analist", "en": "analyst"},
+    "role_manager": {"nl": "manager", "en": "manager"},
+    "role_steward": {"nl": "gegevensbeheerder", "en": "data steward"},
+    "role_auditor": {"nl": "auditor", "en": "auditor"},
+    "role_admin": {"nl": "beheerder", "en": "administrator"},
+    "audit_title": {"nl": "Audittrail", "en": "Audit trail"},
+    "audit_intro": {
+        "nl": "Wie wat heeft gezien en meegenomen, voor uw organisatie. De trail is alleen "
+        "aan te vullen en met een hashketen beveiligd.",
+        "en": "Who saw and took out what, for your organisation. The trail is append-only and "
+        "protected by a hash chain.",
+    },
+    "action": {"nl": "Handeling", "en": "Action"},
+    "viewer": {"nl": "Gebruiker", "en": "User"},
+    "time": {"nl": "Tijdstip", "en": "Time"},
+    "details": {"nl": "Details", "en": "Details"},
+    "from": {"nl": "Van", "en": "From"},
+    "to": {"nl": "Tot en met", "en": "To"},
+    "search_user": {"nl": "Zoek gebruiker", "en": "Search user"},
+    "entries": {"nl": "Regels", "en": "Entries"},
+    "suppressed_note": {
+        "nl": 'Aantallen onder {k} worden getoond als "< {k}" (kleine-celbeveiliging).',
+        "en": 'Counts under {k} are shown as "< {k}" (small-cell suppression).',
+    },
 }
 
 

@@ -38,15 +38,33 @@ def streamlit_command(*, port: int, address: str = "localhost") -> list[str]:
         f"--server.address={address}",
         *config_flags(settings.config_dir / "config.toml"),
     ]
-    secrets = settings.config_dir / "secrets.toml"
-    if secrets.exists():
-        cmd.append(f"--secrets.files={secrets}")
+    if settings.secrets_path.exists():
+        cmd.append(f"--secrets.files={settings.secrets_path}")
     return cmd
+
+
+def check_production_secrets(path: Path) -> None:
+    """Production refuses development identities and weak cookie secrets (fail fast)."""
+    from dashboard.devidp import DEMO_MARKER
+
+    if not path.exists():
+        raise ValueError(f"{path} is missing: copy streamlit_config/secrets.toml.example")
+    text = path.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    if text.startswith(DEMO_MARKER) or any(
+        isinstance(v, dict) and v.get("development") for v in raw.get("idp", {}).values()
+    ):
+        raise ValueError(f"{path} configures development identity providers; not in production")
+    secret = str(raw.get("auth", {}).get("cookie_secret", ""))
+    if len(secret) < 32 or "change-me" in secret:
+        raise ValueError(f"{path}: [auth].cookie_secret must be a random value of 32+ characters")
 
 
 def serve(*, port: int, address: str = "localhost") -> int:
     """Run the app in the foreground until interrupted; returns Streamlit's exit code.
     The app finds the warehouse the same way the CLI does (NSOC_DATABASE_URL or embedded)."""
+    if get_settings().mode == "production":
+        check_production_secrets(get_settings().secrets_path)
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     try:
         return subprocess.call(

@@ -1,13 +1,28 @@
-"""State every page shares: the viewer's language (and, from the login issue on, the viewer)."""
+"""State every page shares: the viewer's language and the viewer, set by the entrypoint."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard.i18n import LANGUAGES
+from warehouse.viewer import Viewer
 
 
 def language() -> str:
     """The viewer's language, kept in the URL (?lang=en) so a shared link keeps it."""
     lang = st.query_params.get("lang", "nl")
     return lang if lang in LANGUAGES else "nl"
+
+
+def current_viewer() -> Viewer:
+    """The viewer the login gate admitted for this run (pages run only after the gate)."""
+    viewer = st.session_state.get("viewer")
+    if not isinstance(viewer, Viewer):
+        # Reached only if a page is run without the entrypoint: refuse rather than guess.
+        st.stop()
+    assert isinstance(viewer, Viewer)
+    return viewer
+
+
+def current_agency() -> str:
+    return current_viewer().agency

@@ -28,7 +28,7 @@ EXTERNAL_URL = os.environ.get("NSOC_DATABASE_URL")
 def server_url() -> Iterator[str]:
     """Admin URL of the server the tests run against."""
     if EXTERNAL_URL:
-        yield db._sqlalchemy_url(EXTERNAL_URL)
+        yield db.sqlalchemy_url(EXTERNAL_URL)
         return
     workdir = Path(tempfile.mkdtemp(prefix="nsoc-test-pg-"))
     url = db.start_embedded(workdir / "pgdata")
@@ -106,3 +106,29 @@ def use_warehouse(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> Iter
     yield warehouse
     get_settings.cache_clear()
     db.get_engine.cache_clear()
+
+
+def make_viewer(agency: str, role: str = "analyst", subject: str | None = None):
+    """A Viewer as the login would build it (agency bit from configuration)."""
+    import datetime as dt
+
+    from warehouse.viewer import Role, Viewer
+
+    bits = {a.code: a.bit for a in agencies()}
+    return Viewer(
+        subject=subject or f"{role}-{agency}",
+        agency=agency,
+        agency_bit=bits[agency],
+        role=Role(role),
+        session_started=dt.datetime.now(dt.UTC),
+    )
+
+
+@pytest.fixture(scope="session")
+def app_engine(warehouse: Warehouse) -> Iterator[Engine]:
+    """The seeded warehouse as the app's own role (nsoc_app): row-level security applies."""
+    from warehouse.scoped import app_url
+
+    engine = create_engine(app_url(warehouse.url))
+    yield engine
+    engine.dispose()

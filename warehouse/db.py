@@ -56,7 +56,7 @@ def start_embedded(pgdata: Path | None = None) -> str:
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so `nsoc db start` then `nsoc serve` works.
     server = _pgserver().get_server(pgdata, cleanup_mode=None)
-    return _sqlalchemy_url(server.get_uri())
+    return sqlalchemy_url(server.get_uri())
 
 
 def embedded_status(pgdata: Path | None = None) -> EmbeddedStatus:
@@ -66,7 +66,7 @@ def embedded_status(pgdata: Path | None = None) -> EmbeddedStatus:
     if info is None or not info.is_running():
         return EmbeddedStatus(running=False, pgdata=pgdata, pid=None, url=None)
     return EmbeddedStatus(
-        running=True, pgdata=pgdata, pid=info.pid, url=_sqlalchemy_url(info.get_uri())
+        running=True, pgdata=pgdata, pid=info.pid, url=sqlalchemy_url(info.get_uri())
     )
 
 
@@ -87,7 +87,7 @@ def stop_embedded(pgdata: Path | None = None) -> bool:
     return True
 
 
-def _sqlalchemy_url(uri: str) -> str:
+def sqlalchemy_url(uri: str) -> str:
     return make_url(uri).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
@@ -95,7 +95,7 @@ def admin_url(*, start: bool = True) -> str:
     """URL of the server's maintenance database (to create databases)."""
     settings = get_settings()
     if settings.database_url:
-        return _sqlalchemy_url(settings.database_url)
+        return sqlalchemy_url(settings.database_url)
     status = embedded_status()
     if status.running and status.url:
         return status.url
@@ -108,7 +108,7 @@ def warehouse_url(*, start: bool = True) -> str:
     """URL of the warehouse database itself."""
     settings = get_settings()
     if settings.database_url:
-        return _sqlalchemy_url(settings.database_url)
+        return sqlalchemy_url(settings.database_url)
     url = make_url(admin_url(start=start)).set(database=EMBEDDED_DATABASE)
     ensure_database(url.render_as_string(hide_password=False))
     return url.render_as_string(hide_password=False)

@@ -217,6 +217,7 @@ class AuditEntry(SQLModel, table=True):
     details: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     prev_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     entry_hash: str | None = Field(default=None, sa_column=Column(String(64)))
+    chain_seq: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True))
 
 
 class SeedRun(SQLModel, table=True):

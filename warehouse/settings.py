@@ -31,6 +31,18 @@ class Settings(BaseSettings):
         default=DEMO_PSEUDONYM_KEY,
         description="HMAC key that turns person identifiers into pseudonyms",
     )
+    app_database_url: str | None = Field(
+        default=None,
+        description="URL for the app's own role; default: the warehouse URL as nsoc_app",
+    )
+    app_db_password: str | None = Field(default=None, description="password of the nsoc_app role")
+    secrets_file: Path | None = Field(
+        default=None, description="default: <config_dir>/secrets.toml"
+    )
+    idp_base_port: int = Field(default=9400, description="first port of the development IdPs")
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=5)
+    idle_timeout_seconds: int = Field(default=30 * 60, ge=5)
+    suppression_k: int = Field(default=5, ge=2, description="aggregates under k shown as '< k'")
     demo_size: str = "demo"
     demo_seed: int = 20240701
 
@@ -49,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def pgdata(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def secrets_path(self) -> Path:
+        return self.secrets_file or self.config_dir / "secrets.toml"
 
     @property
     def agencies_file(self) -> Path:

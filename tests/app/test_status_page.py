@@ -1,59 +1,105 @@
-"""Smoke tests of the app shell and the status page with AppTest, on the seeded warehouse."""
+"""Smoke tests of the shell, the login gate and the status page with AppTest."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from sqlalchemy import text
 
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+from tests.app.conftest import claims, new_app
 
 
-@pytest.fixture
-def app(use_warehouse):
-    st.cache_resource.clear()
-    yield AppTest.from_file(APP, default_timeout=30)
-    st.cache_resource.clear()
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
+def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_status_page_in_dutch_by_default(app):
-    app.run()
-    assert not app.exception
-    assert app.title[0].value == "Status van het warehouse"
-    assert _metrics(app)["Signalen"] == "20.000"
-    assert _metrics(app)["Partners"] == "7"
-    coverage = app.dataframe[0].value
-    assert list(coverage.columns)[:2] == ["Partner", "Signalen"]
-    assert len(coverage) == 7
+def _audit(warehouse, action: str) -> list:
+    with warehouse.engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select viewer, agency, role, details from audit_log where action = :a "
+                "order by chain_seq"
+            ),
+            {"a": action},
+        ).all()
 
 
-def test_status_page_in_english(app):
-    app.query_params["lang"] = "en"
-    app.run()
-    assert not app.exception
-    assert app.title[0].value == "Warehouse status"
-    assert _metrics(app)["Signals"] == "20,000"
+def test_without_login_the_agencies_are_offered(app_env):
+    at = new_app().run()
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert "Politie" in labels and "Douane" in labels
+    assert not at.metric  # nothing of the warehouse is shown
 
 
-def test_unreachable_warehouse_shows_a_message_not_a_trace(monkeypatch):
-    from warehouse import db
-    from warehouse.settings import get_settings
+def test_status_page_for_an_analyst_in_dutch(app_env):
+    at = new_app(claims("politie")).run()
+    assert not at.exception
+    assert at.title[0].value == "Status van het warehouse"
+    signals = int(_metrics(at)["Signalen"].replace(".", ""))
+    with app_env.engine.connect() as conn:
+        visible = conn.scalar(
+            text(
+                "select count(*) from signal s join agency a on a.code = 'politie' "
+                "where s.audience_mask & (1::bigint << a.bit) <> 0"
+            )
+        )
+    assert signals == visible < 20_000
+    assert "Entiteiten" in _metrics(at)
+    assert _audit(app_env, "login")[-1].viewer == "analist@politie"
+    assert _audit(app_env, "page_view")[-1].details["page"] == "status"
+
+
+def test_status_page_in_english(app_env):
+    at = new_app(claims("fiod"), lang="en").run()
+    assert not at.exception
+    assert at.title[0].value == "Warehouse status"
+    assert "," in _metrics(at)["Signals"]
+
+
+def test_manager_sees_suppressed_cells_and_no_entities(app_env):
+    at = new_app(claims("defensie", "manager")).run()
+    assert not at.exception
+    assert "Entiteiten" not in _metrics(at)
+    grid = at.table[0].value
+    assert (grid == "< 5").any().any()
+    assert any("kleine-celbeveiliging" in c.value for c in at.caption)
+
+
+def test_wrong_issuer_is_refused_and_audited(app_env):
+    forged = claims("politie", iss="https://idp.douane.test")
+    at = new_app(forged).run()
+    assert not at.exception
+    assert "verwachte uitgever" in at.error[0].value
+    assert not at.metric
+    entry = _audit(app_env, "login_refused")[-1]
+    assert entry.agency == "politie" and entry.details["reason"] == "issuer_mismatch"
+
+
+def test_claims_cannot_change_the_agency(app_env):
+    at = new_app(claims("kmar", agency="fiod", agency_bit=4)).run()
+    assert not at.exception
+    assert at.session_state["viewer"].agency == "kmar"
+
+
+def test_no_recognised_role_means_no_access(app_env):
+    at = new_app(claims("om", "stagiair")).run()
+    assert "geen rol" in at.error[0].value
+    assert _audit(app_env, "login_refused")[-1].details["reason"] == "no_role"
+
+
+def test_auditor_starts_on_the_audit_page(app_env):
+    new_app(claims("om")).run()  # something to audit for om
+    at = new_app(claims("om", "auditor")).run()
+    assert not at.exception
+    assert at.title[0].value == "Audittrail"
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and all(v.endswith("@om") for v in shown["Gebruiker"])
+
+
+def test_unreachable_warehouse_shows_a_message_not_a_trace(app_env, monkeypatch):
+    from tests.app.conftest import _reset
 
     monkeypatch.setenv("NSOC_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_resource.clear()
-    try:
-        at = AppTest.from_file(APP, default_timeout=30).run()
-    finally:
-        get_settings.cache_clear()
-        db.get_engine.cache_clear()
-        st.cache_resource.clear()
+    _reset()
+    at = new_app(claims("politie")).run()
     assert not at.exception
     assert "niet bereikbaar" in at.error[0].value

@@ -1,5 +1,5 @@
-"""Browser fixtures: the app as a real server on a free port, and Debian's Chromium driven by
-Playwright (Playwright's own browser download cannot work on these machines)."""
+"""Browser fixtures: development identity providers (one per agency, real OIDC), the app as a
+real server (`nsoc serve`) on a free port, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from dashboard import devidp
+from warehouse.settings import agencies
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NSOC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,6 +34,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_port_range(n: int) -> int:
+    """A base port with n free ports after it."""
+    for base in range(21000, 60000, 97):
+        try:
+            socks = []
+            for port in range(base, base + n):
+                s = socket.socket()
+                s.bind(("127.0.0.1", port))
+                socks.append(s)
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free port range")
 
 
 def wait_for(url: str, timeout: float = 60) -> None:
@@ -61,26 +82,56 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def app_url(warehouse) -> Iterator[str]:
-    """`nsoc serve` on the seeded test warehouse."""
-    port = free_port()
-    env = {**os.environ, "NSOC_DATABASE_URL": warehouse.url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+def idp_base_port() -> Iterator[int]:
+    base = free_port_range(63)
+    procs = devidp.start_idps(agencies(), base)
+    yield base
+    devidp.stop_idps(procs)
+
+
+AppFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def start_app(warehouse, idp_base_port, tmp_path_factory) -> Iterator[AppFactory]:
+    """Start `nsoc serve` on the test warehouse with development identities; keyword arguments
+    become NSOC_* settings, `secrets_edit` may change the secrets text."""
+    procs: list[subprocess.Popen] = []
+
+    def start(secrets_edit: Callable[[str], str] = lambda s: s, **settings: object) -> str:
+        port = free_port()
+        secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+        text = devidp.demo_secrets(agencies(), app_port=port, base_port=idp_base_port)
+        secrets.write_text(secrets_edit(text))
+        env = {
+            **os.environ,
+            "NSOC_DATABASE_URL": warehouse.url,
+            "NSOC_SECRETS_FILE": str(secrets),
+            **{f"NSOC_{k.upper()}": str(v) for k, v in settings.items()},
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        procs.append(proc)
         wait_for(f"http://localhost:{port}/_stcore/health")
-        yield f"http://localhost:{port}"
-    finally:
+        return f"http://localhost:{port}"
+
+    yield start
+    for proc in procs:
         proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(start_app) -> str:
+    return start_app()
 
 
 def wait_until_rendered(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
@@ -94,3 +145,13 @@ def wait_until_rendered(page, timeout: float = 30_000) -> None:  # type: ignore[
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=timeout,
     )
+
+
+def login(page, app_url: str, agency_label: str, user: str) -> None:  # type: ignore[no-untyped-def]
+    """Through the real flow: the app's login button, the provider's page, back to the app."""
+    page.goto(app_url)
+    wait_until_rendered(page)
+    page.get_by_role("button", name=agency_label).click()
+    page.get_by_role("button", name=user).click()
+    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    wait_until_rendered(page)

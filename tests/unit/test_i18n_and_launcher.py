@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,39 @@ def test_streamlit_command_runs_the_project_app():
     assert cmd[1:4] == ["-m", "streamlit", "run"]
     assert cmd[4].endswith("dashboard/app.py")
     assert "--server.port=8765" in cmd and "--browser.gatherUsageStats=false" in cmd
+
+
+def test_production_refuses_development_identities_and_weak_cookie_secrets(tmp_path):
+    from dashboard import devidp
+    from dashboard.launcher import check_production_secrets
+    from warehouse.settings import agencies
+
+    path = tmp_path / "secrets.toml"
+    with pytest.raises(ValueError, match="missing"):
+        check_production_secrets(path)
+    path.write_text(devidp.demo_secrets(agencies(), app_port=8501, base_port=9400))
+    with pytest.raises(ValueError, match="development identity providers"):
+        check_production_secrets(path)
+    example = Path(__file__).resolve().parents[2] / "streamlit_config" / "secrets.toml.example"
+    path.write_text(example.read_text())
+    with pytest.raises(ValueError, match="cookie_secret"):
+        check_production_secrets(path)
+    path.write_text(
+        example.read_text().replace(
+            "change-me-to-a-random-value-of-32-characters-or-more", "x" * 40
+        )
+    )
+    check_production_secrets(path)
+
+
+def test_secrets_example_configures_every_agency():
+    import tomllib
+
+    from dashboard.identity import ProviderConfig
+    from warehouse.settings import agencies
+
+    example = Path(__file__).resolve().parents[2] / "streamlit_config" / "secrets.toml.example"
+    raw = tomllib.loads(example.read_text())
+    for a in agencies():
+        assert {"client_id", "client_secret", "server_metadata_url"} <= set(raw["auth"][a.code])
+        ProviderConfig.from_mapping(a.code, raw["idp"][a.code])

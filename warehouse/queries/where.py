@@ -1,0 +1,44 @@
+"""Filters as a bound-parameter WHERE clause (never string-built from values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warehouse.filters import Filters
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of the queried relation hold each filtered dimension (None: not filterable
+    there, the filter is then ignored by this relation)."""
+
+    month: str | None = "month"
+    region: str | None = "region_code"
+    municipality: str | None = "municipality_code"
+    phenomenon: str | None = "phenomenon_code"
+    agency: str | None = "owner_agency"
+    handling: str | None = "handling_code"
+
+
+def where(filters: Filters, cols: Columns = Columns()) -> tuple[str, dict[str, object]]:
+    """("a and b …", params); "true" when nothing is filtered. Column names come from Columns
+    (code), values only ever as parameters."""
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    if cols.month and filters.start:
+        parts.append(f"{cols.month} >= :f_start")
+        params["f_start"] = filters.start
+    if cols.month and filters.end:
+        parts.append(f"{cols.month} <= :f_end")
+        params["f_end"] = filters.end
+    for col, values, name in (
+        (cols.region, filters.regions, "f_regions"),
+        (cols.municipality, filters.municipalities, "f_municipalities"),
+        (cols.phenomenon, filters.phenomena, "f_phenomena"),
+        (cols.agency, filters.agencies, "f_agencies"),
+        (cols.handling, filters.handling, "f_handling"),
+    ):
+        if col and values:
+            parts.append(f"{col} = any(:{name})")
+            params[name] = list(values)
+    return (" and ".join(parts) or "true"), params

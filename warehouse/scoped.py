@@ -1,0 +1,61 @@
+"""The only way the app reaches the data: a transaction as the app's database role with the
+viewer's agency and role set for row-level security (SET LOCAL, gone at commit or rollback).
+
+Even a query function that forgets a filter cannot leak: the policies in migration 0003 hide
+every row whose audience excludes the viewer's agency, and show managers no rows at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from warehouse import db
+from warehouse.settings import get_settings
+from warehouse.viewer import Viewer
+
+APP_ROLE = "nsoc_app"
+
+
+def app_url(warehouse_url: str | None = None) -> str:
+    """The warehouse URL with the app's own login role (NSOC_APP_DATABASE_URL overrides)."""
+    settings = get_settings()
+    if settings.app_database_url:
+        return db.sqlalchemy_url(settings.app_database_url)
+    url = make_url(warehouse_url or db.warehouse_url(start=False))
+    return url.set(username=APP_ROLE, password=settings.app_db_password or None).render_as_string(
+        hide_password=False
+    )
+
+
+@lru_cache(maxsize=8)
+def app_engine(url: str | None = None) -> Engine:
+    return create_engine(url or app_url(), pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@contextmanager
+def scoped(
+    viewer: Viewer, *, engine: Engine | None = None, write: bool = False
+) -> Iterator[Connection]:
+    """A transaction in which the database itself enforces what `viewer` may see."""
+    with db.reachable(), (engine or app_engine()).connect() as conn, conn.begin():
+        if not write:
+            conn.exec_driver_sql("set transaction read only")
+        conn.execute(
+            text(
+                "select set_config('nsoc.agency', :agency, true),"
+                " set_config('nsoc.agency_bit', :bit, true),"
+                " set_config('nsoc.role', :role, true),"
+                " set_config('nsoc.subject', :subject, true)"
+            ),
+            {
+                "agency": viewer.agency,
+                "bit": str(viewer.agency_bit),
+                "role": str(viewer.role),
+                "subject": viewer.subject,
+            },
+        )
+        yield conn
