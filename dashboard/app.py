@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
@@ -13,24 +14,40 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import auth, data  # noqa: E402
+from dashboard.filters_ui import sidebar_filters  # noqa: E402
 from dashboard.i18n import LANGUAGES, t  # noqa: E402
 from dashboard.shell import language  # noqa: E402
 from warehouse.db import DatabaseUnavailable  # noqa: E402
+from warehouse.filters import Filters  # noqa: E402
 from warehouse.viewer import Role, Viewer  # noqa: E402
 
 PAGES = ROOT / "pages"
 
-# page file -> (title key, icon, roles that may use it). A page is registered in st.navigation
-# only for these roles: hidden pages would still be reachable by URL.
-# The first page a role may use is its start page.
-PAGE_ACCESS: dict[str, tuple[str, str, frozenset[Role]]] = {
-    "audit": ("audit_title", ":material/policy:", frozenset({Role.auditor})),
-    "status": ("status_title", ":material/database:", frozenset(Role)),
-}
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page file in pages/, its title, and the roles that may use it. A page is registered in
+    st.navigation only for these roles: hidden pages would still be reachable by URL."""
+
+    name: str
+    title: str  # i18n key
+    icon: str
+    roles: frozenset[Role]
+    filtered: bool = False  # draws the shared filter sidebar
 
 
-def pages_for(role: Role) -> list[str]:
-    return [name for name, (_, _, roles) in PAGE_ACCESS.items() if role in roles]
+EVERYONE = frozenset(Role)
+ROW_ROLES = frozenset({Role.analyst})
+AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
+# In order: the first page a role may use is its start page.
+PAGES_SPEC: tuple[PageSpec, ...] = (
+    PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
+    PageSpec("status", "status_title", ":material/database:", EVERYONE),
+)
+
+
+def pages_for(role: Role) -> list[PageSpec]:
+    return [p for p in PAGES_SPEC if role in p.roles]
 
 
 def sidebar(viewer: Viewer, lang: str) -> None:
@@ -64,12 +81,12 @@ def sidebar(viewer: Viewer, lang: str) -> None:
             st.rerun()
 
 
-def audit_page_view(viewer: Viewer, page: str) -> None:
-    """One entry per page and set of URL parameters (not per widget rerun)."""
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != "lang"}
-    key = (viewer.subject, str(viewer.role), page, tuple(sorted(params.items())))
+def audit_page_view(viewer: Viewer, page: str, filters: Filters) -> None:
+    """One entry per page and filter set (not per widget rerun)."""
+    shown = filters.to_query()
+    key = (viewer.subject, str(viewer.role), page, tuple(sorted(shown.items())))
     if st.session_state.get("last_page_view") != key:
-        data.audit("page_view", viewer=viewer, details={"page": page, "params": params})
+        data.audit("page_view", viewer=viewer, details={"page": page, "filters": shown})
         st.session_state["last_page_view"] = key
 
 
@@ -80,19 +97,22 @@ def run() -> None:
         viewer = auth.gate(lang)
         st.session_state["viewer"] = viewer
         sidebar(viewer, lang)
-        names = pages_for(viewer.role)
+        specs = pages_for(viewer.role)
         pages = [
             st.Page(
-                str(PAGES / f"{name}.py"),
-                title=t(PAGE_ACCESS[name][0], lang),
-                icon=PAGE_ACCESS[name][1],
-                url_path=name,
+                str(PAGES / f"{spec.name}.py"),
+                title=t(spec.title, lang),
+                icon=spec.icon,
+                url_path=spec.name,
                 default=(i == 0),
             )
-            for i, name in enumerate(names)
+            for i, spec in enumerate(specs)
         ]
         page = st.navigation(pages)
-        audit_page_view(viewer, next(n for n, p in zip(names, pages, strict=True) if p == page))
+        spec = next(s for s, p in zip(specs, pages, strict=True) if p == page)
+        filters = sidebar_filters(viewer, lang) if spec.filtered else Filters()
+        st.session_state["filters"] = filters
+        audit_page_view(viewer, spec.name, filters)
         page.run()
     except DatabaseUnavailable:
         st.error(t("db_unavailable", lang))

@@ -42,6 +42,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "phenomenon": {"nl": "Fenomeen", "en": "Phenomenon"},
     "observed_on": {"nl": "Waargenomen", "en": "Observed"},
     "handling_code": {"nl": "Behandelcode", "en": "Handling code"},
+    "filters": {"nl": "Filters", "en": "Filters"},
+    "regions": {"nl": "RIEC-regio's", "en": "RIEC regions"},
+    "municipalities": {"nl": "Gemeenten", "en": "Municipalities"},
+    "phenomena": {"nl": "Fenomenen", "en": "Phenomena"},
+    "owning_agencies": {"nl": "Aanleverende partners", "en": "Contributing partners"},
+    "handling_codes": {"nl": "Behandelcodes", "en": "Handling codes"},
+    "all": {"nl": "Alle", "en": "All"},
+    "definitions": {"nl": "Definities", "en": "Definitions"},
+    "coverage_title": {"nl": "Dekking: wie heeft bijgedragen", "en": "Coverage: who contributed"},
+    "coverage_note": {
+        "nl": "Aantallen binnen de filters; 'gegevens tot' is de laatste aanlevering van die "
+        "partner. Geen signalen betekent niet: geen criminaliteit.",
+        "en": "Counts within the filters; 'data until' is that partner's last delivery. No "
+        "signals does not mean no crime.",
+    },
+    "data_until": {"nl": "gegevens tot", "en": "data until"},
+    "no_contribution": {
+        "nl": "Geen bijdrage binnen deze filters van: {agencies}.",
+        "en": "No contribution within these filters from: {agencies}.",
+    },
     "rollups": {"nl": "Verversing van de rollups", "en": "Rollup refresh"},
     "rollup": {"nl": "Rollup", "en": "Rollup"},
     "refreshed_at": {"nl": "Ververst op", "en": "Refreshed at"},

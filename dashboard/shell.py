@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.i18n import LANGUAGES
+from warehouse.filters import Filters
 from warehouse.viewer import Viewer
 
 
@@ -26,3 +27,9 @@ def current_viewer() -> Viewer:
 
 def current_agency() -> str:
     return current_viewer().agency
+
+
+def current_filters() -> Filters:
+    """The shared filters the entrypoint read from the sidebar (empty on unfiltered pages)."""
+    filters = st.session_state.get("filters")
+    return filters if isinstance(filters, Filters) else Filters()

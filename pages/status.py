@@ -115,7 +115,6 @@ st.dataframe(
         {
             t("rollup", lang): freshness["rollup"],
             t("refreshed_at", lang): [fmt_date(v, lang) for v in freshness["refreshed_at"]],
-            t("rows", lang): [fmt_int(v, lang) for v in freshness["rollup_rows"]],
         }
     ),
     hide_index=True,

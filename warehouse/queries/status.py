@@ -80,8 +80,9 @@ def phenomenon_by_agency(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
 
 
 def rollup_freshness(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
-    sql = "select rollup, refreshed_at, source_rows, rollup_rows from rollup_refresh order by 1"
-    return _frame(conn, sql, ["rollup", "refreshed_at", "source_rows", "rollup_rows"])
+    """When each rollup was last rebuilt (its row counts describe all agencies: not shown)."""
+    sql = "select rollup, refreshed_at from rollup_refresh order by 1"
+    return _frame(conn, sql, ["rollup", "refreshed_at"])
 
 
 def totals(*, conn: Connection, viewer: Viewer) -> dict[str, int | None]:

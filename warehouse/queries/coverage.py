@@ -1,0 +1,48 @@
+"""Coverage of what is on screen: which agencies contributed to it and how fresh their data is,
+so that "no signals" is never mistaken for "no crime"."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from warehouse.filters import Filters
+from warehouse.queries.where import where
+from warehouse.settings import get_settings
+from warehouse.suppression import needs_suppression, suppress
+from warehouse.viewer import Viewer
+
+COLUMNS = ["agency", "name_nl", "name_en", "signals", "last_reported_at", "latest_overall"]
+
+
+def coverage(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """One row per configured agency: visible signals under the filters (0 when none), the last
+    delivery within them, and the agency's last delivery overall (its freshness)."""
+    clause, params = where(filters)
+    sql = text(
+        f"""
+        with filtered as (
+            select owner_agency, sum(signal_count) as signals, max(last_reported_at) as last_reported_at
+            from rollup_signal_month
+            where {clause}
+            group by owner_agency
+        ),
+
+        overall as (
+            select owner_agency, max(last_reported_at) as latest_overall
+            from rollup_signal_month
+            group by owner_agency
+        )
+
+        select a.code as agency, a.name_nl, a.name_en, coalesce(f.signals, 0) as signals,
+               f.last_reported_at, o.latest_overall
+        from agency as a
+        left join filtered as f on f.owner_agency = a.code
+        left join overall as o on o.owner_agency = a.code
+        order by a.bit
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=COLUMNS)
+    if needs_suppression(viewer):
+        return suppress(df, count="signals", k=get_settings().suppression_k)
+    return df.assign(suppressed=False)
