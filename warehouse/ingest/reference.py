@@ -35,7 +35,7 @@ def load_reference(*, conn: Connection) -> Reference:
         text("select code, country, lat, lon, municipality_code from logistics_node")
     ).all()
     return Reference(
-        agency_bits=dict(conn.execute(text("select code, bit from agency")).tuples().all()),
+        agency_bits={r.code: r.bit for r in conn.execute(text("select code, bit from agency"))},
         phenomena=frozenset(conn.scalars(text("select code from phenomenon")).all()),
         municipalities=frozenset(conn.scalars(text("select gm_code from municipality")).all()),
         node_municipality={n.code: n.municipality_code for n in nodes},

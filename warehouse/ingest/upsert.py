@@ -11,7 +11,10 @@ from sqlalchemy import Connection, text
 
 _NETWORKS = """
 insert into network (code, name)
-select distinct network_code, network_code from ingest_signal where network_code is not null
+select distinct network_code, network_code from ingest_signal as st
+where network_code is not null
+    and not exists (select 1 from network as n where n.code = st.network_code)
+order by network_code
 on conflict (code) do nothing;
 update ingest_signal st set network_id = n.id from network n where n.code = st.network_code;
 """
@@ -31,7 +34,8 @@ def _identified_sql(kind: str, column: str, fallback: str) -> str:
     return f"""
     insert into entity (kind, display_name, {column}, facilitator_category, municipality_code)
     select distinct on ({column}) '{kind}', {name}, {column}, category, municipality_code
-    from ingest_link where kind = '{kind}' and {column} is not null
+    from ingest_link as l where kind = '{kind}' and {column} is not null
+        and not exists (select 1 from entity as e where e.{column} = l.{column})
     order by {column}, line_no
     on conflict ({column}) do nothing;
     update ingest_link l set entity_id = e.id
