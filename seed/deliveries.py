@@ -114,7 +114,7 @@ def _entity_slots(
     mentions["slot"] = m.groupby("signal_id").cumcount().to_numpy() + 1
     mentions["signal_id"] = m["signal_id"].to_numpy()
     wide = mentions.pivot(index="signal_id", columns="slot", values=list(ENTITY_FIELDS))
-    wide.columns = [entity_column(int(slot), name) for name, slot in wide.columns]
+    wide.columns = [entity_column(int(col[1]), str(col[0])) for col in wide.columns]
     slots = int(mentions["slot"].max()) if len(mentions) else 0
     order = [entity_column(s, f) for s in range(1, slots + 1) for f in ENTITY_FIELDS]
     return wide.reindex(columns=order)
@@ -135,13 +135,15 @@ def _noisy_ids(rng: np.random.Generator, kind: np.ndarray, e: pd.DataFrame) -> n
     iban = e["iban"].fillna("").to_numpy(dtype=str)
     out = np.where(kind == "bank_account", iban, out)
     grouped = (kind == "bank_account") & (u < 0.2)
-    out[grouped] = [" ".join(i[j : j + 4] for j in range(0, len(i), 4)).lower() for i in iban[grouped]]
+    out[grouped] = [
+        " ".join(i[j : j + 4] for j in range(0, len(i), 4)).lower() for i in iban[grouped]
+    ]
     imo = e["imo_number"].fillna("").to_numpy(dtype=str)
     out = np.where(kind == "vessel", np.where(u < 0.3, np.char.add("IMO ", imo), imo), out)
     bsn = e["person_number"].fillna("").to_numpy(dtype=str)
     out = np.where(kind == "person", bsn, out)
     dotted = (kind == "person") & (u < 0.2)
-    out[dotted] = [f"{b[:3]}.{b[3:5]}.{b[5:7]}.{b[7:]}" for b in bsn[dotted]]
+    out[dotted] = [f"{b[:4]}.{b[4:6]}.{b[6:]}" for b in bsn[dotted]]
     return out
 
 

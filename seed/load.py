@@ -15,10 +15,10 @@ import psycopg
 from sqlalchemy import Connection, text
 
 from seed import reference
-from seed.planted import Planted, Planter, planted_count
-from seed.simulate import LINK_COLUMNS, SIGNAL_COLUMNS, Context, generate
-from seed.world import build_world, world_size
 from seed.deliveries import NameOnly, choose_name_only, delivery_frames, write_files
+from seed.planted import Planted, Planter, planted_count
+from seed.simulate import Context, generate
+from seed.world import build_world, world_size
 from warehouse import rollups
 from warehouse.ingest import resolve
 from warehouse.ingest.load import load_file
@@ -205,8 +205,10 @@ def _deliver(
                 )
                 if report.status != "loaded" or report.quarantined:
                     problems = "; ".join(f"{r} ({n})" for r, n in report.reason_counts()[:3])
-                    raise SeedError(f"the synthetic delivery {path.name} did not load: "
-                                    f"{report.error or problems}")
+                    raise SeedError(
+                        f"the synthetic delivery {path.name} did not load: "
+                        f"{report.error or problems}"
+                    )
                 done += report.inserted
                 progress(done, n_total)
     return done

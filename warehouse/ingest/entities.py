@@ -3,6 +3,8 @@ person identifiers pseudonymised (their names are never kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from warehouse.ingest import identifiers
@@ -92,15 +94,17 @@ def check_links(
 
 def _flag(links: pd.DataFrame, mask: pd.Series, name: str, message: str, reasons: Reasons) -> None:
     column = {"kind": "kind", "role": "role", "id": "id", "name": "name"}.get(name, name)
+    slots, rows, kinds = links["slot"].to_numpy(), links["row"].to_numpy(), links["kind"].to_numpy()
+    values = links[column].astype(str).to_numpy() if column in links else None
     for i in mask.to_numpy().nonzero()[0]:
-        slot, row = int(links["slot"].iat[i]), int(links["row"].iat[i])
-        value = str(links[column].iat[i])[:80] if column in links else ""
-        if links["kind"].iat[i] == "person" and column == "id":
+        slot, row = int(slots[i]), int(rows[i])
+        value = str(values[i])[:80] if values is not None else ""
+        if kinds[i] == "person" and column == "id":
             value = "…"  # never echo a person number, not even in a reason
         reasons.by_row[row].setdefault(entity_column(slot, name), message.format(value=value))
 
 
-def _cached(func):  # type: ignore[no-untyped-def]
+def _cached(func: Callable[[str], object]) -> Callable[[str], object]:
     """Apply func once per distinct value (identifiers repeat a lot within a batch)."""
     memo: dict[str, object] = {}
 

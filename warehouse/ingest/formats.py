@@ -143,8 +143,11 @@ class _Irregular(Exception):
 def _fast_csv(data: bytes, names: list[str]) -> pd.DataFrame:
     """The common case, in C: every line one record with the header's number of fields."""
 
+    irregular_rows: list[object] = []
+
     def irregular(row: object) -> str:
-        raise _Irregular
+        irregular_rows.append(row)
+        return "skip"
 
     table = pacsv.read_csv(
         io.BytesIO(data),
@@ -158,6 +161,8 @@ def _fast_csv(data: bytes, names: list[str]) -> pd.DataFrame:
             quoted_strings_can_be_null=False,
         ),
     )
+    if irregular_rows:
+        raise _Irregular
     rows = table.to_pandas()
     rows["line_no"] = range(2, len(rows) + 2)
     return rows

@@ -135,7 +135,9 @@ def _quarantine(
     rows: pd.DataFrame, bad: np.ndarray, reasons: Reasons, errors: list[ParseError], key: bytes
 ) -> list[tuple[int, str | None, dict, dict]]:
     """(line, source_ref, raw with person identifiers pseudonymised, reasons) per bad row."""
-    out = [(e.line_no, None, e.raw, {"row": e.reason}) for e in errors]
+    out: list[tuple[int, str | None, dict, dict]] = [
+        (e.line_no, None, e.raw, {"row": e.reason}) for e in errors
+    ]
     records = rows[bad].to_dict("records")
     for index, record in zip(np.flatnonzero(bad), records, strict=True):
         ref = str(record.get("source_ref") or "")[:64] or None
