@@ -42,7 +42,9 @@ def main() -> None:
         sample = frame.head(ROWS).dropna(axis=1, how="all")
         sample.to_csv(out / f"{agency}.csv", index=False, float_format="%.5f", lineterminator="\n")
     with tempfile.TemporaryDirectory() as tmp:
-        for agency, path in write_files({"kmar": frames["kmar"].iloc[ROWS : 2 * ROWS]}, Path(tmp), 0):
+        for agency, path in write_files(
+            {"kmar": frames["kmar"].iloc[ROWS : 2 * ROWS]}, Path(tmp), 0
+        ):
             (out / f"{agency}.jsonl").write_bytes(path.read_bytes())
     print(f"wrote {len(frames) + 1} files to {out}")
 

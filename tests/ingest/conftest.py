@@ -93,7 +93,9 @@ def fresh(databases) -> Engine:
     engine.dispose()
 
 
-def deliver(engine: Engine, data: bytes, name: str = "batch.csv", agency: str = "politie") -> Report:
+def deliver(
+    engine: Engine, data: bytes, name: str = "batch.csv", agency: str = "politie"
+) -> Report:
     with engine.begin() as conn:
         return load_delivery(conn=conn, agency=agency, file_name=name, data=data, key=KEY)
 

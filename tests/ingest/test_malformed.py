@@ -134,7 +134,7 @@ def test_duplicate_references_in_one_batch_are_all_quarantined(fresh):
 
 
 def test_formula_like_names_round_trip_as_delivered(fresh):
-    names = ["=HYPERLINK(\"http://x\")", "+31 Trading", "-Min B.V.", "@Home", "\tTab", "\rCR"]
+    names = ['=HYPERLINK("http://x")', "+31 Trading", "-Min B.V.", "@Home", "\tTab", "\rCR"]
     rows = [
         row(f"A-{i}", entity2_id="", entity2_name=name, entity2_municipality="GM0363")
         for i, name in enumerate(names)
