@@ -82,3 +82,17 @@ def batch_report(*, conn: Connection, batch_id: int) -> Report:
         error=b.error,
         quarantine=[QuarantinedRow(r.line_no, r.source_ref, dict(r.reasons)) for r in rows],
     )
+
+
+def recent_batches(*, conn: Connection, agency: str, limit: int = 20) -> list[Report]:
+    """The agency's latest batches, newest first (without their quarantined rows)."""
+    ids = conn.scalars(
+        text("select id from delivery_batch where agency = :a order by id desc limit :n"),
+        {"a": agency, "n": limit},
+    ).all()
+    out = []
+    for batch_id in ids:
+        report = batch_report(conn=conn, batch_id=batch_id)
+        report.quarantine = []
+        out.append(report)
+    return out
