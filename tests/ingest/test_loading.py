@@ -10,6 +10,7 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 from sqlalchemy import text
 
 from seed.load import checksums
@@ -112,6 +113,7 @@ def _big_file(path, n: int) -> None:
     path.write_bytes(csv_bytes(rows))
 
 
+@pytest.mark.slow
 def test_a_killed_load_leaves_nothing_and_a_rerun_completes(fresh, tmp_path):
     deliver(fresh, csv_bytes([row("BEFORE-1")]), "before.csv")
     before = _state(fresh)
