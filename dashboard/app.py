@@ -42,6 +42,7 @@ AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
 # In order: the first page a role may use is its start page.
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
+    PageSpec("deliveries", "deliveries_title", ":material/upload_file:", frozenset({Role.steward})),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),
 )
 

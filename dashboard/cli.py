@@ -9,10 +9,18 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from warehouse import db, migrate, rollups
+from warehouse.ingest.report import Report
 from warehouse.settings import ConfigError, agencies, get_settings
 
 app = typer.Typer(help="NSOC analyst dashboard: warehouse, seed and app.", no_args_is_help=True)
@@ -22,6 +30,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(rollups_app, name="rollups")
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+resolve_app = typer.Typer(help="Entity resolution across agencies.", no_args_is_help=True)
+app.add_typer(resolve_app, name="resolve")
 console = Console()
 err = Console(stderr=True)
 P = ParamSpec("P")
@@ -44,7 +54,7 @@ def _guard(func: Callable[P, R]) -> Callable[P, R]:
         try:
             with db.reachable():
                 return func(*args, **kwargs)
-        except (db.DatabaseUnavailable, SeedError, ConfigError, ValueError) as exc:
+        except (db.DatabaseUnavailable, SeedError, ConfigError, ValueError, OSError) as exc:
             raise _fail(str(exc)) from None
 
     return wrapper
@@ -175,6 +185,121 @@ def seed(
     console.print(f"Loaded {result.signals:,} signals and {result.links:,} entity links.")
     if manifest:
         console.print(f"Planted ground truth written to {manifest}")
+
+
+@app.command()
+@_guard
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="delivery files (.csv or .jsonl)")],
+    agency: Annotated[str, typer.Option(help="the delivering agency (code)")],
+    show: Annotated[int, typer.Option(help="quarantined rows to list per file")] = 20,
+) -> None:
+    """Load delivery files of one agency, each file one batch (one transaction).
+
+    Exit code 0: every row accepted; 2: loaded, but rows were quarantined (see the report);
+    1: a file was rejected as a whole or could not be read."""
+    from warehouse.ingest.load import load_file
+
+    codes = [a.code for a in agencies()]
+    if agency not in codes:
+        raise _fail(f"unknown agency {agency!r}: choose one of {', '.join(codes)}")
+    key = get_settings().pseudonym_key.encode()
+    worst = 0
+    for path in files:
+        if not path.is_file():
+            raise _fail(f"{path}: no such file")
+        with _progress() as progress, db.connect() as conn:
+            task = progress.add_task(f"{path.name}", total=100)
+
+            def step(stage: str, fraction: float, task: TaskID = task) -> None:
+                progress.update(task, completed=int(fraction * 100), description=stage)
+
+            report = load_file(conn=conn, agency=agency, path=path, key=key, progress=step)
+        _print_report(report, show)
+        worst = max(worst, 1 if report.status == "rejected" else 2 if report.quarantined else 0)
+    if worst:
+        raise typer.Exit(code=worst)
+
+
+def _print_report(report: Report, show: int) -> None:
+    console.print(report.summary(), highlight=False)
+    if report.ignored_columns:
+        console.print(f"  ignored columns: {', '.join(report.ignored_columns)}", highlight=False)
+    if report.quarantined:
+        table = Table("problem", "rows", title="Quarantined rows: what to fix")
+        for reason, count in report.reason_counts():
+            table.add_row(reason, f"{count:,}")
+        console.print(table)
+        rows = Table("line", "source_ref", "reasons")
+        for q in report.quarantine[:show]:
+            rows.add_row(
+                str(q.line_no),
+                q.source_ref or "",
+                "; ".join(f"{k}: {v}" for k, v in q.reasons.items()),
+            )
+        console.print(rows)
+
+
+@resolve_app.command("propose")
+@_guard
+def resolve_propose() -> None:
+    """Propose matches for entities delivered without an identifier."""
+    from warehouse.ingest import resolve
+
+    with db.connect() as conn:
+        new = resolve.propose_matches(conn=conn)
+    console.print(f"{new:,} new match proposals.")
+
+
+@resolve_app.command("list")
+@_guard
+def resolve_list(
+    status: Annotated[str, typer.Option(help="proposed, confirmed or rejected")] = "proposed",
+    limit: int = 50,
+) -> None:
+    """List match proposals (or decisions)."""
+    from warehouse.ingest import resolve
+
+    with db.connect() as conn:
+        frame = resolve.proposals(conn=conn, status=status, limit=limit)
+    table = Table("id", "score", "entity", "place", "candidate", "place", "identifier")
+    for r in frame.itertuples():
+        table.add_row(
+            str(r.id),
+            f"{r.score:.2f}",
+            str(r.entity_name),
+            str(r.entity_place or ""),
+            str(r.candidate_name),
+            str(r.candidate_place or ""),
+            str(r.candidate_identifier or ""),
+        )
+    console.print(table)
+
+
+@resolve_app.command("confirm")
+@_guard
+def resolve_confirm(
+    match_id: int, by: Annotated[str, typer.Option(help="who decides")] = "cli"
+) -> None:
+    """Confirm a proposal: the entity is the candidate."""
+    _decide(match_id, True, by)
+
+
+@resolve_app.command("reject")
+@_guard
+def resolve_reject(
+    match_id: int, by: Annotated[str, typer.Option(help="who decides")] = "cli"
+) -> None:
+    """Reject a proposal: the two entities are different."""
+    _decide(match_id, False, by)
+
+
+def _decide(match_id: int, confirm: bool, by: str) -> None:
+    from warehouse.ingest import resolve
+
+    with db.connect() as conn:
+        p = resolve.decide(conn=conn, match_id=match_id, confirm=confirm, decided_by=by)
+    console.print(f"Match {p.id}: entity {p.entity_id} / {p.candidate_id} {p.status}.")
 
 
 @rollups_app.command("refresh")

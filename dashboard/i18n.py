@@ -145,6 +145,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": 'Aantallen onder {k} worden getoond als "< {k}" (kleine-celbeveiliging).',
         "en": 'Counts under {k} are shown as "< {k}" (small-cell suppression).',
     },
+    "deliveries_title": {"nl": "Aanleveringen", "en": "Deliveries"},
+    "deliveries_intro": {
+        "nl": "Lever een bestand met signalen van je eigen organisatie aan (CSV of JSON Lines, "
+        "zie examples/deliveries). Foute rijen gaan in quarantaine met de reden per veld; de "
+        "goede rijen worden geladen. Hetzelfde bestand opnieuw aanleveren verandert niets.",
+        "en": "Deliver a file of your own agency's signals (CSV or JSON Lines, see "
+        "examples/deliveries). Bad rows go to quarantine with the reason per field; the good "
+        "rows load. Delivering the same file again changes nothing.",
+    },
+    "delivery_rejected": {"nl": "Bestand geweigerd: {error}", "en": "File rejected: {error}"},
+    "rows_new": {"nl": "Nieuw", "en": "New"},
+    "rows_updated": {"nl": "Bijgewerkt", "en": "Updated"},
+    "rows_unchanged": {"nl": "Ongewijzigd", "en": "Unchanged"},
+    "rows_quarantined": {"nl": "In quarantaine", "en": "Quarantined"},
+    "what_to_fix": {"nl": "Wat moet er worden verbeterd", "en": "What to fix"},
+    "problem": {"nl": "Probleem", "en": "Problem"},
+    "line": {"nl": "Regel", "en": "Line"},
+    "reasons": {"nl": "Redenen", "en": "Reasons"},
+    "recent_batches": {"nl": "Recente aanleveringen", "en": "Recent deliveries"},
 }
 
 

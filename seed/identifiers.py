@@ -3,10 +3,11 @@ company names. All randomness comes from the generator passed in."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import numpy as np
+
+from warehouse.ingest.pseudonyms import pseudonym
+
+__all__ = ["pseudonym"]
 
 BANKS = ("ABNA", "INGB", "RABO", "KNAB", "BUNQ", "TRIO", "SNSB", "ASNB")
 _SYLLABLES = (
@@ -73,7 +74,7 @@ def unique_ints(rng: np.random.Generator, n: int, low: int, high: int) -> np.nda
 
 
 def kvk_numbers(rng: np.random.Generator, n: int) -> list[str]:
-    return [f"{v:08d}" for v in unique_ints(rng, n, 10_000_000, 99_999_999)]
+    return [f"{v:08d}" for v in unique_ints(rng, n, 1_000_000, 99_999_999)]
 
 
 def iban_nl(bank: str, account: int) -> str:
@@ -101,14 +102,13 @@ def imo_numbers(rng: np.random.Generator, n: int) -> list[str]:
     return [imo_number(int(v)) for v in unique_ints(rng, n, 900_000, 999_999)]
 
 
-def pseudonym(key: bytes, identifier: str) -> str:
-    """Keyed pseudonym of a person identifier: HMAC-SHA256, hex. The clear value is never stored."""
-    return hmac.new(key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()
+def person_numbers(rng: np.random.Generator, n: int) -> list[str]:
+    """Synthetic nine-digit citizen numbers: they appear in clear only in delivery files."""
+    return [f"{v:09d}" for v in unique_ints(rng, n, 100_000_000, 999_999_999)]
 
 
 def person_pseudonyms(rng: np.random.Generator, n: int, key: bytes) -> list[str]:
-    # Synthetic nine-digit citizen numbers; only their pseudonyms leave this function.
-    return [pseudonym(key, f"bsn:{v:09d}") for v in unique_ints(rng, n, 100_000_000, 999_999_999)]
+    return [pseudonym(key, f"bsn:{v}") for v in person_numbers(rng, n)]
 
 
 def company_names(rng: np.random.Generator, categories: list[str | None]) -> list[str]:

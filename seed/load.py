@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +15,22 @@ import psycopg
 from sqlalchemy import Connection, text
 
 from seed import reference
+from seed.deliveries import NameOnly, choose_name_only, delivery_frames, write_files
 from seed.planted import Planted, Planter, planted_count
-from seed.simulate import LINK_COLUMNS, SIGNAL_COLUMNS, Context, generate
+from seed.simulate import Context, generate
 from seed.world import build_world, world_size
 from warehouse import rollups
+from warehouse.ingest import resolve
+from warehouse.ingest.load import load_file
 from warehouse.settings import Agency
 
 SIZES = {"small": 20_000, "demo": 500_000, "bench": 10_000_000}
 DATA_TABLES = (
+    "entity_match",
+    "entity_alias",
+    "signal_history",
+    "quarantine_row",
+    "delivery_batch",
     "signal_entity",
     "signal",
     "intervention",
@@ -107,25 +116,37 @@ def seed_warehouse(
     world = ctx.world
     entities = pd.concat([world.entities, pd.DataFrame(planted.entities)], ignore_index=True)
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    # The register of known networks and entities (with their identifiers) goes in first, as
+    # reference; the signals then arrive as the agencies would deliver them.
     copy_frame(cur, "network", ("id", "code", "name", "region_code", "first_seen"), world.networks)
     copy_frame(cur, "entity", ENTITY_COLUMNS, entities)
     copy_frame(cur, "intervention", tuple(world.interventions.columns), _ints(world.interventions))
-    links = 0
-    done = 0
-    baseline = n_total - planted_count(n_total)
-    for signals, link_frame in _chunks(ctx, baseline, planted):
-        copy_frame(cur, "signal", SIGNAL_COLUMNS, signals)
-        copy_frame(cur, "signal_entity", LINK_COLUMNS, link_frame)
-        links += len(link_frame)
-        done += len(signals)
-        progress(done, n_total)
-    for table in ("signal", "entity", "network", "intervention"):
+    for table in ("entity", "network", "intervention", "signal"):
+        # Sequences are not transactional: set them, so a killed seed cannot shift the ids.
         conn.execute(
             text(
                 f"select setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"coalesce((select max(id) from {table}), 0) + 1, false)"
             )
         )
+    name_only = choose_name_only(
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(4,))),
+        world.entities,
+        tuple(a.code for a in agencies),
+    )
+    done = _deliver(
+        conn,
+        ctx=ctx,
+        planted=planted,
+        entities=entities,
+        name_only=name_only,
+        n_total=n_total,
+        agencies=agencies,
+        pseudonym_key=pseudonym_key,
+        progress=progress,
+    )
+    links = int(conn.scalar(text("select count(*) from signal_entity")) or 0)
+    resolve.propose_matches(conn=conn)
     rollups.refresh_all(conn)
     conn.execute(
         text("insert into seed_run (size, seed, signals) values (:s, :n, :c)"),
@@ -138,10 +159,59 @@ def seed_warehouse(
         "links": links,
         "period": [str(ctx.months[0]), str(ctx.months[-1])],
         **planted.manifest,
+        "name_only": name_only.manifest(entities),
     }
     if manifest_path:
         manifest_path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
     return SeedResult(True, size, seed, done, links, manifest)
+
+
+def _deliver(
+    conn: Connection,
+    *,
+    ctx: Context,
+    planted: Planted,
+    entities: pd.DataFrame,
+    name_only: NameOnly,
+    n_total: int,
+    agencies: tuple[Agency, ...],
+    pseudonym_key: bytes,
+    progress: Callable[[int, int], None],
+) -> int:
+    """Write the signals as per-agency delivery files and load them through warehouse/ingest,
+    in a fixed order (so signal ids are the same on every machine)."""
+    done = 0
+    codes = tuple(a.code for a in agencies)
+    network_codes = dict(
+        zip(ctx.world.networks["id"].tolist(), ctx.world.networks["code"], strict=True)
+    )
+    with tempfile.TemporaryDirectory(prefix="nsoc-deliveries-") as tmp:
+        baseline = n_total - planted_count(n_total)
+        for chunk_no, (signals, link_frame) in enumerate(_chunks(ctx, baseline, planted)):
+            frames = delivery_frames(
+                np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(3, chunk_no))),
+                signals=signals,
+                links=link_frame,
+                entities=entities,
+                network_codes=network_codes,
+                agency_codes=codes,
+                all_mask=ctx.all_mask,
+                agency_bits={a.code: a.bit for a in agencies},
+                name_only=name_only,
+            )
+            for agency, path in write_files(frames, Path(tmp), chunk_no):
+                report = load_file(
+                    conn=conn, agency=agency, path=path, key=pseudonym_key, refresh_rollups=False
+                )
+                if report.status != "loaded" or report.quarantined:
+                    problems = "; ".join(f"{r} ({n})" for r, n in report.reason_counts()[:3])
+                    raise SeedError(
+                        f"the synthetic delivery {path.name} did not load: "
+                        f"{report.error or problems}"
+                    )
+                done += report.inserted
+                progress(done, n_total)
+    return done
 
 
 def _prepare(

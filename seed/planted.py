@@ -221,10 +221,17 @@ class Planter:
     def corruption_cluster(self) -> None:
         n = max(40, self.n * 2 // 1000)
         node = CLUSTER_NODE
-        insiders = [
-            self._entity(kind="person", display_name=f"Persoon {p[:10]}", person_pseudonym=p)
-            for p in ids.person_pseudonyms(self.rng, 3, self.key)
-        ]
+        insiders = []
+        for number in ids.person_numbers(self.rng, 3):
+            p = ids.pseudonym(self.key, f"bsn:{number}")
+            insiders.append(
+                self._entity(
+                    kind="person",
+                    display_name=f"Persoon {p[:10]}",
+                    person_pseudonym=p,
+                    person_number=number,
+                )
+            )
         terminal, _ = self._company("TERMINAL")
         fixed = Fixed(
             phenomenon=self._phen(CLUSTER_PHENOMENA, n, [0.6, 0.25, 0.15]),

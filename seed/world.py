@@ -152,6 +152,7 @@ def build_world(
         "iban",
         "imo_number",
         "person_pseudonym",
+        "person_number",
         "facilitator_category",
         "municipality_code",
     ):
@@ -176,11 +177,14 @@ def _entity_columns(
 ) -> dict[str, object]:
     """Identifier columns for n new entities of one kind ("account" means a bank account)."""
     if kind == "person":
-        pseudo = ids.person_pseudonyms(rng, n, key)
+        numbers = ids.person_numbers(rng, n)
+        pseudo = [ids.pseudonym(key, f"bsn:{v}") for v in numbers]
         return {
             "kind": "person",
             "display_name": [f"Persoon {p[:10]}" for p in pseudo],
             "person_pseudonym": pseudo,
+            # Clear numbers only go into delivery files; the warehouse gets the pseudonym.
+            "person_number": numbers,
             "municipality_code": homes,
         }
     if kind == "company":

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Double,
     ForeignKey,
+    Integer,
     Numeric,
     SmallInteger,
     String,
@@ -136,6 +137,10 @@ class Entity(SQLModel, table=True):
     municipality_code: str | None = Field(
         default=None, sa_column=Column(String(6), ForeignKey("municipality.gm_code"))
     )
+    # Set when a match was confirmed: this entity is the one resolved_id points at.
+    resolved_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("entity.id"))
+    )
 
 
 class Signal(SQLModel, table=True):
@@ -230,3 +235,101 @@ class SeedRun(SQLModel, table=True):
     signals: int = Field(sa_column=Column(BigInteger, nullable=False))
     loaded_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     notes: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class BatchStatus(enum.StrEnum):
+    loaded = "loaded"
+    rejected = "rejected"
+
+
+class MatchStatus(enum.StrEnum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+class DeliveryBatch(SQLModel, table=True):
+    """One delivered file; a loaded file's sha256 makes its re-delivery a no-op."""
+
+    __tablename__ = "delivery_batch"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    agency: str = Field(sa_column=Column(String(16), ForeignKey("agency.code"), nullable=False))
+    file_name: str = Field(sa_column=Column(String(255), nullable=False))
+    file_format: str = Field(sa_column=Column(String(8), nullable=False))
+    sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    received_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    status: str = Field(sa_column=Column(String(12), nullable=False))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    rows_total: int = Field(sa_column=Column(Integer, nullable=False))
+    inserted: int = Field(sa_column=Column(Integer, nullable=False))
+    updated: int = Field(sa_column=Column(Integer, nullable=False))
+    unchanged: int = Field(sa_column=Column(Integer, nullable=False))
+    quarantined: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class QuarantineRow(SQLModel, table=True):
+    """A delivered row that failed validation; person identifiers in raw are pseudonymised."""
+
+    __tablename__ = "quarantine_row"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    batch_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("delivery_batch.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    line_no: int = Field(sa_column=Column(Integer, nullable=False))
+    source_ref: str | None = Field(default=None, sa_column=Column(String(64)))
+    raw: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    reasons: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+
+
+class SignalHistory(SQLModel, table=True):
+    """An earlier version of a signal (row and links) that a corrected delivery replaced."""
+
+    __tablename__ = "signal_history"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    signal_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("signal.id", ondelete="CASCADE"), nullable=False)
+    )
+    batch_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("delivery_batch.id", ondelete="SET NULL")),
+    )
+    superseded_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    previous: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+
+
+class EntityAlias(SQLModel, table=True):
+    """An entity an agency delivered without an identifier, keyed by name and place."""
+
+    __tablename__ = "entity_alias"
+    __table_args__ = (
+        UniqueConstraint(
+            "agency", "kind", "name_key", "municipality_code", name="entity_alias_key"
+        ),
+    )
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    agency: str = Field(sa_column=Column(String(16), ForeignKey("agency.code"), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    name_key: str = Field(sa_column=Column(String(200), nullable=False))
+    municipality_code: str | None = Field(
+        default=None, sa_column=Column(String(6), ForeignKey("municipality.gm_code"))
+    )
+    entity_id: int = Field(sa_column=Column(BigInteger, ForeignKey("entity.id"), nullable=False))
+
+
+class EntityMatch(SQLModel, table=True):
+    """A proposed match between two entities and the decision on it (stored as data)."""
+
+    __tablename__ = "entity_match"
+    __table_args__ = (UniqueConstraint("entity_id", "candidate_id"),)
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    entity_id: int = Field(sa_column=Column(BigInteger, ForeignKey("entity.id"), nullable=False))
+    candidate_id: int = Field(sa_column=Column(BigInteger, ForeignKey("entity.id"), nullable=False))
+    rule: str = Field(sa_column=Column(String(32), nullable=False))
+    score: Decimal = Field(sa_column=Column(Numeric(4, 3), nullable=False))
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    proposed_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    decided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    decided_by: str | None = Field(default=None, sa_column=Column(String(200)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +40,32 @@ class RefreshResult:
 
 def refresh_all(conn: Connection) -> list[RefreshResult]:
     """Rebuild every rollup inside the caller's transaction: readers see old or new, never half."""
+    return _refresh(conn, None)
+
+
+def refresh_months(conn: Connection, months: list[dt.date]) -> list[RefreshResult]:
+    """Rebuild only the rows of these months (first days), e.g. after a delivery touched them:
+    the same SQL as the full rebuild, restricted to the months' signals."""
+    if not months:
+        return []
+    return _refresh(conn, sorted({m.replace(day=1) for m in months}))
+
+
+def _refresh(conn: Connection, months: list[dt.date] | None) -> list[RefreshResult]:
     results = []
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
+    params: dict[str, object] = {"months": months, "lo": None, "hi": None}
+    if months:
+        last = months[-1]
+        params["lo"] = months[0]
+        params["hi"] = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
     for name in ROLLUPS:
         # Table names come from the constant above, never from input.
-        conn.execute(text(f"delete from {name}"))  # noqa: S608
-        conn.execute(text((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")))
+        if months is None:
+            conn.execute(text(f"delete from {name}"))  # noqa: S608
+        else:
+            conn.execute(text(f"delete from {name} where month = any(:m)"), {"m": months})  # noqa: S608
+        conn.execute(text((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")), params)
         rows = conn.scalar(text(f"select count(*) from {name}")) or 0  # noqa: S608
         conn.execute(
             text(

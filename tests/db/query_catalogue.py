@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from warehouse.filters import Filters
-from warehouse.queries import audit_trail, coverage, reference, status
+from warehouse.queries import audit_trail, coverage, deliveries, reference, status
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -39,6 +39,8 @@ CATALOGUE: dict[str, Call] = {
     "status.latest_signals": (status.latest_signals, lambda f: {"limit": 100}),
     "reference.filter_options": (reference.filter_options, NO_ARGS),
     "coverage.coverage": (coverage.coverage, WITH_FILTERS),
+    "deliveries.delivery_batches": (deliveries.delivery_batches, NO_ARGS),
+    "deliveries.quarantine_reasons": (deliveries.quarantine_reasons, lambda f: {"batch_id": 1}),
     "audit_trail.audit_entries": (
         audit_trail.audit_entries,
         lambda f: {"viewer_contains": "x' or 1=1"},

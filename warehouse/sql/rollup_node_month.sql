@@ -12,7 +12,16 @@ with signals as (
         s.audience_mask,
         coalesce(s.amount_eur, 0) as amount_eur
     from signal as s
-    where s.node_code is not null
+    where
+        s.node_code is not null
+        -- :months null rebuilds everything; otherwise only these months (incremental refresh)
+        and (
+            cast(:months as date []) is null
+            or (
+                s.observed_on >= :lo and s.observed_on < :hi
+                and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
+            )
+        )
 )
 
 insert into rollup_node_month (

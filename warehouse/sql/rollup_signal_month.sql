@@ -12,6 +12,13 @@ with signals as (
         s.severity,
         s.reported_at
     from signal as s
+    -- :months null rebuilds everything; otherwise only these months (incremental refresh)
+    where
+        cast(:months as date []) is null
+        or (
+            s.observed_on >= :lo and s.observed_on < :hi
+            and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
+        )
 ),
 
 grouped as (

@@ -1,0 +1,100 @@
+"""Benchmark of the delivery path: generate N synthetic signals as per-agency delivery files
+(not timed), load them through warehouse/ingest into a fresh database (timed) and print
+signals per second. Usage: .venv/bin/python scripts/bench_ingest.py --rows 1000000
+
+Uses NSOC_DATABASE_URL when set, otherwise the embedded server; the database it creates is
+dropped afterwards unless --keep is given."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from seed.deliveries import choose_name_only, delivery_frames, write_files  # noqa: E402
+from seed.load import _prepare  # noqa: E402
+from seed.reference import sync_reference  # noqa: E402
+from seed.simulate import generate  # noqa: E402
+from warehouse import db, migrate, rollups  # noqa: E402
+from warehouse.ingest.load import load_file  # noqa: E402
+from warehouse.settings import agencies, get_settings  # noqa: E402
+
+
+def write_deliveries(rows: int, seed: int, folder: Path) -> list[tuple[str, Path]]:
+    configured = agencies()
+    key = get_settings().pseudonym_key.encode()
+    ctx, _ = _prepare(rows, seed, configured, key)
+    entities = ctx.world.entities
+    name_only = choose_name_only(np.random.default_rng(seed), entities, ctx.agencies)
+    codes = dict(zip(ctx.world.networks["id"], ctx.world.networks["code"], strict=True))
+    files = []
+    for chunk, (signals, links) in enumerate(generate(ctx, rows)):
+        frames = delivery_frames(
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, chunk))),
+            signals=signals,
+            links=links,
+            entities=entities,
+            network_codes=codes,
+            agency_codes=ctx.agencies,
+            all_mask=ctx.all_mask,
+            agency_bits={a.code: a.bit for a in configured},
+            name_only=name_only,
+        )
+        files += write_files(frames, folder, chunk)
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+    url = make_url(db.admin_url()).set(database=f"nsoc_bench_{uuid.uuid4().hex[:8]}")
+    rendered = url.render_as_string(hide_password=False)
+    db.ensure_database(rendered)
+    engine = create_engine(rendered)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            sync_reference(conn, agencies())
+        with tempfile.TemporaryDirectory(prefix="nsoc-bench-") as tmp:
+            started = time.perf_counter()
+            files = write_deliveries(args.rows, args.seed, Path(tmp))
+            size = sum(p.stat().st_size for _, p in files) / 1e6
+            print(
+                f"generated {len(files)} files, {size:,.0f} MB in {time.perf_counter() - started:.1f} s"
+            )
+            key = get_settings().pseudonym_key.encode()
+            loaded = 0
+            started = time.perf_counter()
+            for agency, path in files:
+                with engine.begin() as conn:
+                    report = load_file(
+                        conn=conn, agency=agency, path=path, key=key, refresh_rollups=False
+                    )
+                loaded += report.inserted
+            load_s = time.perf_counter() - started
+            with engine.begin() as conn:
+                rollups.refresh_all(conn)
+            total_s = time.perf_counter() - started
+        print(f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s")
+        print(f"with the rollup rebuild: {total_s:.1f} s: {loaded / total_s:,.0f} signals/s")
+    finally:
+        engine.dispose()
+        if not args.keep:
+            db.drop_database(rendered)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The synthetic signals as the agencies would deliver them: one file per agency and chunk, in
+the delivery format of warehouse/ingest, with the noise real deliveries have (KvK numbers with
+spaces, a prefix or a lost leading zero, IBANs in lowercase groups, IMO prefixes, dotted citizen
+numbers, names in other spellings) and some companies that one agency knows by name only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from warehouse.ingest.formats import ENTITY_FIELDS, SIGNAL_FIELDS, entity_column
+
+# Agencies whose files are JSON Lines (the rest deliver CSV), to exercise both formats.
+JSONL_AGENCIES = ("kmar",)
+NAME_ONLY_COMPANIES = 40
+
+
+@dataclass(frozen=True)
+class NameOnly:
+    """Companies one agency knows by name and place only: (entity id, agency) pairs."""
+
+    pairs: frozenset[tuple[int, str]]
+
+    def manifest(self, entities: pd.DataFrame) -> list[dict]:
+        names = entities.set_index("id")
+        return [
+            {
+                "entity_id": eid,
+                "agency": agency,
+                "name": str(names.at[eid, "display_name"]),
+                "municipality_code": str(names.at[eid, "municipality_code"]),
+            }
+            for eid, agency in sorted(self.pairs)
+        ]
+
+
+def choose_name_only(
+    rng: np.random.Generator, entities: pd.DataFrame, agencies: tuple[str, ...]
+) -> NameOnly:
+    companies = entities[(entities["kind"] == "company") & entities["municipality_code"].notna()]
+    ids = rng.choice(companies["id"].to_numpy(), NAME_ONLY_COMPANIES, replace=False)
+    owners = rng.choice(np.array(agencies), NAME_ONLY_COMPANIES)
+    return NameOnly(frozenset((int(e), str(a)) for e, a in zip(ids, owners, strict=True)))
+
+
+def delivery_frames(
+    rng: np.random.Generator,
+    *,
+    signals: pd.DataFrame,
+    links: pd.DataFrame,
+    entities: pd.DataFrame,
+    network_codes: dict[int, str],
+    agency_codes: tuple[str, ...],
+    all_mask: int,
+    agency_bits: dict[str, int],
+    name_only: NameOnly,
+) -> dict[str, pd.DataFrame]:
+    """Delivery rows per owning agency (signals in id order)."""
+    out = pd.DataFrame({"source_ref": signals["source_ref"].to_numpy()})
+    out["phenomenon"] = signals["phenomenon_code"].to_numpy()
+    out["observed_on"] = pd.to_datetime(signals["observed_on"]).dt.strftime("%Y-%m-%d").to_numpy()
+    out["reported_at"] = signals["reported_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    out["municipality"] = signals["municipality_code"].to_numpy()
+    out["node"] = signals["node_code"].to_numpy()
+    out["origin_node"] = signals["origin_node_code"].to_numpy()
+    for col in ("lat", "lon", "amount_eur", "quantity_kg", "severity"):
+        out[col] = signals[col].to_numpy()
+    out["reliability"] = signals["reliability"].to_numpy()
+    out["credibility"] = signals["credibility"].to_numpy()
+    out["handling_code"] = signals["handling_code"].to_numpy()
+    out["audience"] = _audience(signals["audience_mask"], all_mask, agency_bits)
+    out["network"] = signals["network_id"].map(network_codes).to_numpy()
+    owner = signals["owner_agency"].to_numpy()
+    wide = _entity_slots(rng, signals, links, entities, name_only)
+    out = pd.concat([out, wide.reindex(signals["id"].to_numpy()).reset_index(drop=True)], axis=1)
+    out = out.reindex(columns=[*SIGNAL_FIELDS, *wide.columns])
+    return {a: out[owner == a] for a in agency_codes if (owner == a).any()}
+
+
+def _audience(masks: pd.Series, all_mask: int, bits: dict[str, int]) -> np.ndarray:
+    lookup = {
+        int(m): "all" if int(m) == all_mask else ";".join(c for c, b in bits.items() if m >> b & 1)
+        for m in masks.unique()
+    }
+    return masks.map(lookup).to_numpy()
+
+
+def _entity_slots(
+    rng: np.random.Generator,
+    signals: pd.DataFrame,
+    links: pd.DataFrame,
+    entities: pd.DataFrame,
+    name_only: NameOnly,
+) -> pd.DataFrame:
+    """Entity mentions as entityN_* columns, indexed by signal id."""
+    ent = entities.set_index("id")
+    owner = pd.Series(signals["owner_agency"].to_numpy(), index=signals["id"].to_numpy())
+    m = links[["signal_id", "entity_id", "role"]].reset_index(drop=True)
+    e = ent.reindex(m["entity_id"].to_numpy())
+    kind = e["kind"].to_numpy()
+    mentions = pd.DataFrame({"role": m["role"], "kind": kind})
+    mentions["id"] = _noisy_ids(rng, kind, e)
+    mentions["name"] = np.where(kind == "person", "", _noisy_names(rng, e["display_name"]))
+    mentions["municipality"] = e["municipality_code"].to_numpy()
+    mentions["category"] = e["facilitator_category"].to_numpy()
+    agency = owner.reindex(m["signal_id"].to_numpy()).to_numpy()
+    pairs = pd.MultiIndex.from_arrays([m["entity_id"].to_numpy(), agency])
+    blind = np.asarray(pairs.isin(list(name_only.pairs)))
+    mentions.loc[blind, "id"] = ""
+    mentions["slot"] = m.groupby("signal_id").cumcount().to_numpy() + 1
+    mentions["signal_id"] = m["signal_id"].to_numpy()
+    wide = mentions.pivot(index="signal_id", columns="slot", values=list(ENTITY_FIELDS))
+    wide.columns = [entity_column(int(col[1]), str(col[0])) for col in wide.columns]
+    slots = int(mentions["slot"].max()) if len(mentions) else 0
+    order = [entity_column(s, f) for s in range(1, slots + 1) for f in ENTITY_FIELDS]
+    return wide.reindex(columns=order)
+
+
+def _noisy_ids(rng: np.random.Generator, kind: np.ndarray, e: pd.DataFrame) -> np.ndarray:
+    n = len(kind)
+    u = rng.random(n)
+    out = np.full(n, "", dtype=object)
+    kvk = e["kvk_number"].fillna("").to_numpy(dtype=str)
+    out = np.where(kind == "company", kvk, out)
+    lost_zero = (kind == "company") & (u < 0.5) & np.char.startswith(kvk, "0")
+    out[lost_zero] = np.char.lstrip(kvk[lost_zero], "0")
+    spaced = (kind == "company") & (u > 0.9)
+    out[spaced] = [f"{k[:4]} {k[4:]}" for k in kvk[spaced]]
+    prefixed = (kind == "company") & (u > 0.85) & (u <= 0.9)
+    out[prefixed] = [f"KvK {k}" for k in kvk[prefixed]]
+    iban = e["iban"].fillna("").to_numpy(dtype=str)
+    out = np.where(kind == "bank_account", iban, out)
+    grouped = (kind == "bank_account") & (u < 0.2)
+    out[grouped] = [
+        " ".join(i[j : j + 4] for j in range(0, len(i), 4)).lower() for i in iban[grouped]
+    ]
+    imo = e["imo_number"].fillna("").to_numpy(dtype=str)
+    out = np.where(kind == "vessel", np.where(u < 0.3, np.char.add("IMO ", imo), imo), out)
+    bsn = e["person_number"].fillna("").to_numpy(dtype=str)
+    out = np.where(kind == "person", bsn, out)
+    dotted = (kind == "person") & (u < 0.2)
+    out[dotted] = [f"{b[:4]}.{b[4:6]}.{b[6:]}" for b in bsn[dotted]]
+    return out
+
+
+def _noisy_names(rng: np.random.Generator, names: pd.Series) -> np.ndarray:
+    """The registered name, or a spelling variant that normalises to the same name key."""
+    u = rng.random(len(names))
+    base = names.fillna("").astype(str)
+    variants = [
+        base,
+        base.str.upper(),
+        base.str.replace("B.V.", "BV", regex=False).str.replace("N.V.", "NV", regex=False),
+        base.str.lower(),
+    ]
+    pick = np.select([u < 0.7, u < 0.8, u < 0.9], [0, 1, 2], 3)
+    return np.choose(pick, [v.to_numpy(dtype=object) for v in variants])
+
+
+def write_files(
+    frames: dict[str, pd.DataFrame], folder: Path, chunk: int
+) -> list[tuple[str, Path]]:
+    """One file per agency: CSV, or JSON Lines for JSONL_AGENCIES. Returns (agency, path)."""
+    written = []
+    for agency, frame in frames.items():
+        if agency in JSONL_AGENCIES:
+            path = folder / f"{chunk:04d}-{agency}.jsonl"
+            _write_jsonl(frame, path)
+        else:
+            path = folder / f"{chunk:04d}-{agency}.csv"
+            frame.to_csv(path, index=False, float_format="%.5f", lineterminator="\n")
+        written.append((agency, path))
+    return written
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    slots = sorted({int(c[6 : c.index("_")]) for c in frame.columns if c.startswith("entity")})
+    base = frame[list(SIGNAL_FIELDS)]
+    records = base.astype(object).where(base.notna(), None).to_dict("records")
+    ent = frame[[c for c in frame.columns if c.startswith("entity")]]
+    ent_rows = ent.astype(object).where(ent.notna(), None).to_dict("records")
+    with path.open("w", encoding="utf-8") as f:
+        for record, er in zip(records, ent_rows, strict=True):
+            record["entities"] = [
+                {k: er[entity_column(s, k)] for k in ENTITY_FIELDS if er[entity_column(s, k)]}
+                for s in slots
+                if er[entity_column(s, "kind")]
+            ]
+            f.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,67 @@
+"""`nsoc ingest` and `nsoc resolve`: reports, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboard.cli import app
+from tests.ingest.conftest import csv_bytes, row
+from warehouse import db
+from warehouse.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(fresh, monkeypatch):
+    monkeypatch.setenv("NSOC_DATABASE_URL", fresh.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield fresh
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+def test_ingest_reports_and_exit_codes(cli, tmp_path, examples):
+    good = runner.invoke(app, ["ingest", "--agency", "politie", str(examples / "politie.csv")])
+    assert good.exit_code == 0, good.output
+    assert "15 rows: 15 new" in good.output
+
+    again = runner.invoke(app, ["ingest", "--agency", "politie", str(examples / "politie.csv")])
+    assert again.exit_code == 0 and "already delivered" in again.output
+
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(csv_bytes([row("M-1"), row("M-2", phenomenon="NOPE")]))
+    result = runner.invoke(app, ["ingest", "--agency", "politie", str(mixed)])
+    assert result.exit_code == 2
+    assert "1 quarantined" in result.output and "phenomenon: unknown code" in result.output
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"source_ref\nX\n")
+    result = runner.invoke(app, ["ingest", "--agency", "politie", str(broken)])
+    assert result.exit_code == 1 and "missing columns" in result.output
+
+
+def test_ingest_clear_errors(cli, tmp_path):
+    result = runner.invoke(app, ["ingest", "--agency", "fbi", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1 and "unknown agency" in result.output
+    result = runner.invoke(app, ["ingest", "--agency", "politie", str(tmp_path / "none.csv")])
+    assert result.exit_code == 1 and "no such" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_resolve_commands(cli, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_bytes(csv_bytes([row("P-1")]))
+    second.write_bytes(csv_bytes([row("D-1", entity2_id="")]))
+    runner.invoke(app, ["ingest", "--agency", "politie", str(first)])
+    runner.invoke(app, ["ingest", "--agency", "douane", str(second)])
+    result = runner.invoke(app, ["resolve", "propose"])
+    assert result.exit_code == 0 and "1 new match proposals" in result.output
+    listed = runner.invoke(app, ["resolve", "list"])
+    assert "12345678" in listed.output
+    confirmed = runner.invoke(app, ["resolve", "confirm", "1", "--by", "steward"])
+    assert confirmed.exit_code == 0 and "confirmed" in confirmed.output
+    missing = runner.invoke(app, ["resolve", "reject", "99"])
+    assert missing.exit_code == 1 and "no match proposal" in missing.output
