@@ -39,7 +39,8 @@ from warehouse.viewer import Role, Viewer
 SIGNALS = "signals"
 EXPORT_ROLES = frozenset({Role.analyst, Role.steward, Role.manager})
 SOURCE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-CHUNK_BYTES = 256 * 1024
+CHUNK_BYTES = 256 * 1024  # at least this much per chunk sent
+BATCH_ROWS = 10_000  # rows fetched per round trip: memory holds one batch
 
 
 class ExportRefused(ValueError):
@@ -229,6 +230,7 @@ def _row_chunks(
         columns=request.columns,
         dialect=request.dialect,
         limit=limit + 1,
+        batch=BATCH_ROWS,
     ):
         if progress.rows + len(batch) > limit:  # the rollup was stale: hold the limit anyway
             batch = batch[: limit - progress.rows]

@@ -128,7 +128,7 @@ def stream_signal_rows(
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
         sql, {**params, "row_limit": max(0, limit)}
     )
-    for partition in result.partitions():
+    for partition in result.partitions(batch):
         yield [tuple(row) for row in partition]
 
 
