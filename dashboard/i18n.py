@@ -169,6 +169,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "dialect_rfc4180": {"nl": "CSV (RFC 4180, komma)", "en": "CSV (RFC 4180, comma)"},
     "export_reason": {"nl": "Reden van de export (verplicht)", "en": "Reason (required)"},
+    "export_reason_missing": {
+        "nl": "Geef de reden van de export op.",
+        "en": "State the reason for the export.",
+    },
+    "export_columns_missing": {"nl": "Kies ten minste één kolom.", "en": "Choose a column."},
     "export_case": {"nl": "Zaaknummer (optioneel)", "en": "Case number (optional)"},
     "export_prepare": {"nl": "Export klaarzetten", "en": "Prepare export"},
     "export_download": {"nl": "Download {name}", "en": "Download {name}"},
