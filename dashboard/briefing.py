@@ -124,7 +124,9 @@ def headline_section(ctx: Context) -> list[Block]:
     before = queries.headline(conn=ctx.conn, viewer=ctx.viewer, filters=ctx.previous).iloc[0]
     lang = ctx.lang
     figures = (
-        Figure(t("signals", lang), ctx.count(now.signals), change(now.signals, before.signals, lang)),
+        Figure(
+            t("signals", lang), ctx.count(now.signals), change(now.signals, before.signals, lang)
+        ),
         Figure(
             t("briefing_amount", lang),
             euros(now.amount_eur, lang),
@@ -169,7 +171,9 @@ def phenomenon_region_section(ctx: Context) -> list[Block]:
         .encode(
             x=alt.X("category:N", title=None, sort=categories),
             y=alt.Y("region_name:N", title=None),
-            color=alt.Color("value:Q", title=t("signals", ctx.lang), scale=alt.Scale(scheme="blues")),
+            color=alt.Color(
+                "value:Q", title=t("signals", ctx.lang), scale=alt.Scale(scheme="blues")
+            ),
         )
         .properties(width=360, height=260)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,7 +24,6 @@ from reportlab.platypus import (
 from reportlab.platypus import (
     TableStyle as PdfTableStyle,
 )
-from xml.sax.saxutils import escape
 
 from dashboard.briefing import SECTIONS, Block, Chart, Figures, Table, Text, chart_png
 from dashboard.i18n import fmt_month, t
@@ -127,7 +127,9 @@ def render(
         Spacer(1, 4 * cm),
         Paragraph(escape(t("briefing_title", lang)), styles["title"]),
         Spacer(1, 1 * cm),
-        Paragraph(f"<b>{escape(t('briefing_period', lang))}</b>: {period.label} ({span})", styles["cover"]),
+        Paragraph(
+            f"<b>{escape(t('briefing_period', lang))}</b>: {period.label} ({span})", styles["cover"]
+        ),
         Paragraph(
             f"<b>{escape(t('regions', lang))}</b>: "
             + escape(", ".join(regions) if regions else t("all", lang)),

@@ -13,6 +13,7 @@ redeemable only on the replica that minted it (sticky sessions make that the nor
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -135,15 +136,13 @@ def _now() -> Any:
 
 
 def _refused(status: int, reason: str, viewer: Viewer | None = None) -> Response:
-    try:
+    with contextlib.suppress(DatabaseUnavailable):
         audit.record(
             app_engine(),
             action="access_refused",
             viewer=viewer,
             details={"what": "export_download", "reason": reason},
         )
-    except DatabaseUnavailable:
-        pass
     text = {401: "Niet (meer) geldig: maak de export opnieuw aan.", 403: "Geweigerd."}
     return PlainTextResponse(f"{text.get(status, 'Geweigerd.')} ({reason})", status_code=status)
 

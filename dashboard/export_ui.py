@@ -60,9 +60,7 @@ def export_panel(
         t("export_what", lang), list(sources), format_func=sources.get, key=f"{key}_source"
     )
     available = _columns(viewer, source, filters, params)
-    default = (
-        list(export_rows.DEFAULT_SIGNAL_COLUMNS) if source == export.SIGNALS else available
-    )
+    default = list(export_rows.DEFAULT_SIGNAL_COLUMNS) if source == export.SIGNALS else available
     with st.form(f"{key}_form"):
         columns = st.multiselect(t("export_columns", lang), available, default=default)
         dialect = st.radio(

@@ -221,10 +221,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "briefing_partners": {"nl": "Partners", "en": "Partners"},
     "briefing_method": {
         "nl": "Alle cijfers komen uit de gedeelde signalen die de ontvanger mag zien, geteld per "
-        "maand van waarneming. Aantallen onder {k} staan er als \"< {k}\" (kleine-"
+        'maand van waarneming. Aantallen onder {k} staan er als "< {k}" (kleine-'
         "celbeveiliging) voor wie geen rijen mag zien.",
         "en": "All figures come from the shared signals the recipient may see, counted by month "
-        "of observation. Counts under {k} read \"< {k}\" (small-cell suppression) for "
+        'of observation. Counts under {k} read "< {k}" (small-cell suppression) for '
         "recipients who may not see rows.",
     },
     "no_data_period": {
@@ -240,7 +240,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "category_trafficking": {"nl": "Mensenhandel", "en": "Trafficking"},
     "category_fraud": {"nl": "Fraude", "en": "Fraud"},
     "category_facilitation": {"nl": "Facilitering", "en": "Facilitation"},
-
 }
 
 

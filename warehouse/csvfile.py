@@ -108,7 +108,11 @@ def sql_cell(expr: str, kind: Kind, dialect: Dialect) -> str:
     if kind is Kind.integer:
         return expr
     if kind in (Kind.decimal, Kind.float):
-        return f"replace(({expr})::text, '.', ',')" if dialect is Dialect.excel_nl else f"({expr})::text"
+        return (
+            f"replace(({expr})::text, '.', ',')"
+            if dialect is Dialect.excel_nl
+            else f"({expr})::text"
+        )
     if kind is Kind.date:
         fmt = "DD-MM-YYYY" if dialect is Dialect.excel_nl else "YYYY-MM-DD"
         return f"to_char({expr}, '{fmt}')"

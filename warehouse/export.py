@@ -159,7 +159,7 @@ class Progress:
     """What has been produced so far; the audit entry is made from it."""
 
     rows: int = 0  # rows produced (the last held chunk included)
-    bytes: int = 0  # bytes handed to the receiver
+    bytes_sent: int = 0  # bytes handed to the receiver
     sha256: Any = field(default_factory=hashlib.sha256)
     status: str = "started"
     truncated: bool = False
@@ -170,7 +170,7 @@ class Progress:
         return self.add_sent(chunk)
 
     def add_sent(self, chunk: bytes) -> bytes:
-        self.bytes += len(chunk)
+        self.bytes_sent += len(chunk)
         return chunk
 
     @property
@@ -311,18 +311,18 @@ class ExportRun:
             last = held or b""
             progress.sha256.update(last)
             progress.status = "truncated" if progress.truncated else "complete"
-            self._audit(bytes_total=progress.bytes + len(last))
+            self._audit(bytes_total=progress.bytes_sent + len(last))
             progress.status = "sent"
             yield progress.add_sent(last)
         except GeneratorExit:
             if progress.status == "started":
                 progress.status = "aborted"
-                self._audit(bytes_total=progress.bytes)
+                self._audit(bytes_total=progress.bytes_sent)
             raise
         except Exception as exc:
             if progress.status == "started":
                 progress.status = "refused" if isinstance(exc, ExportRefused) else "failed"
-                self._audit(bytes_total=progress.bytes, error=exc)
+                self._audit(bytes_total=progress.bytes_sent, error=exc)
             raise
 
     def _audit(self, *, bytes_total: int, error: Exception | None = None) -> None:
@@ -338,7 +338,9 @@ class ExportRun:
         if progress.status in ("complete", "truncated"):
             details["sha256"] = progress.sha256.hexdigest()
         if error is not None:
-            details["error"] = str(error) if isinstance(error, ExportRefused) else type(error).__name__
+            details["error"] = (
+                str(error) if isinstance(error, ExportRefused) else type(error).__name__
+            )
         audit.record(self.audit_engine, action="export", viewer=self.viewer, details=details)
 
 

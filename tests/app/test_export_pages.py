@@ -16,7 +16,10 @@ def _open(user: dict, page: str):
 def test_analyst_needs_a_reason_then_gets_a_single_use_link(app_env):
     at = _open(claims("politie"), "export")
     assert at.title[0].value == "Exporteren"
-    assert at.radio[0].options == ["Signalen (rijen)", "Aantallen per maand, regio, fenomeen en partner"]
+    assert at.radio[0].options == [
+        "Signalen (rijen)",
+        "Aantallen per maand, regio, fenomeen en partner",
+    ]
     at.button[0].click().run()  # the form's submit button, no reason given
     assert "reden" in at.error[0].value
     at.text_input[0].input("zaak Haven")

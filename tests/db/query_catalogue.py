@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from warehouse.filters import Filters
-from warehouse.queries import audit_trail, coverage, export_rows, reference, status
+from warehouse.queries import audit_trail, briefing, coverage, export_rows, reference, status
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -29,7 +29,6 @@ VOLATILE = {"refreshed_at", "loaded_at"}
 
 NO_ARGS: Callable[[Filters], dict[str, Any]] = lambda f: {}  # noqa: E731
 WITH_FILTERS: Callable[[Filters], dict[str, Any]] = lambda f: {"filters": f}  # noqa: E731
-
 
 
 def _streamed(**kwargs: Any) -> list:
@@ -62,4 +61,7 @@ CATALOGUE: dict[str, Call] = {
     ),
     "export_rows.signal_count": (export_rows.signal_count, WITH_FILTERS),
     "export_rows.signal_aggregate": (export_rows.signal_aggregate, WITH_FILTERS),
+    "briefing.headline": (briefing.headline, WITH_FILTERS),
+    "briefing.phenomenon_by_region": (briefing.phenomenon_by_region, WITH_FILTERS),
+    "briefing.added_value": (briefing.added_value, WITH_FILTERS),
 }

@@ -78,8 +78,7 @@ def test_making_a_briefing_is_audited(analyst_briefing, warehouse):
         ).scalars()
         entries = [json.loads(r) for r in rows]
     assert any(
-        e["sha256"] == hashlib.sha256(analyst_briefing.pdf).hexdigest()
-        and e["period"] == "2024-Q1"
+        e["sha256"] == hashlib.sha256(analyst_briefing.pdf).hexdigest() and e["period"] == "2024-Q1"
         for e in entries
     )
 

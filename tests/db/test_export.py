@@ -89,13 +89,13 @@ def _export(engine, viewer, **kw) -> tuple[bytes, ExportRun]:
 
 RFC_EXPECTED = (
     b"source_ref,owner_agency,observed_on,reported_at,lon,amount_eur,severity,network_name\r\n"
-    b"\"'=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\",politie,2024-03-05,2024-03-05T10:15:00+00:00,"
+    b'"\'=HYPERLINK(""http://x"";""klik"")",politie,2024-03-05,2024-03-05T10:15:00+00:00,'
     b'4.4795,1234.50,4,"Groep ""De Haven"", R\'dam"\r\n'
     b"'-DOU-2,douane,2024-03-20,2024-03-21T23:30:00+00:00,-0.5,,2,'=cmd|' /C calc'!A0\r\n"
 )
 EXCEL_EXPECTED = BOM + (
     b"source_ref;owner_agency;observed_on;reported_at;lon;amount_eur;severity;network_name\r\n"
-    b"\"'=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";politie;05-03-2024;05-03-2024 11:15:00;"
+    b'"\'=HYPERLINK(""http://x"";""klik"")";politie;05-03-2024;05-03-2024 11:15:00;'
     b'4,4795;1234,50;4;"Groep ""De Haven"", R\'dam"\r\n'
     b"'-DOU-2;douane;20-03-2024;22-03-2024 00:30:00;-0,5;;2;'=cmd|' /C calc'!A0\r\n"
 )
@@ -163,7 +163,7 @@ def test_neutralised_cells_and_numbers_that_stay_numbers(tiny):
     cells = [c for row in parsed[1:] for c in row]
     texts = [c for c in cells if c and c[0] in "=+-@\t\r"]
     assert texts == ["-0,5"], texts  # the only leading minus left is a real negative number
-    assert parsed[1][0] == "'=HYPERLINK(\"http://x\";\"klik\")"
+    assert parsed[1][0] == '\'=HYPERLINK("http://x";"klik")'
     assert parsed[2][-1] == "'=cmd|' /C calc'!A0"
 
 

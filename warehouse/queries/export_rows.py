@@ -121,7 +121,7 @@ def stream_signal_rows(
     dialect: Dialect = Dialect.rfc4180,
     limit: int,
     batch: int = 10_000,
-) -> Iterator[Sequence[object]]:
+) -> Iterator[list[tuple[object, ...]]]:
     """Batches of formatted rows (lists of tuples), at most `limit` rows in all, ordered by
     signal id. A server-side cursor: memory holds one batch, whatever the export's size."""
     sql, params = _signal_sql(viewer, filters, columns, dialect)
