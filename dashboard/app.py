@@ -44,6 +44,20 @@ PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
     PageSpec("deliveries", "deliveries_title", ":material/upload_file:", frozenset({Role.steward})),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),
+    PageSpec(
+        "export",
+        "export_title",
+        ":material/download:",
+        frozenset({Role.analyst, Role.steward, Role.manager}),
+        filtered=True,
+    ),
+    PageSpec(
+        "briefing",
+        "briefing_title",
+        ":material/picture_as_pdf:",
+        AGGREGATE_ROLES,
+        filtered=True,
+    ),
 )
 
 

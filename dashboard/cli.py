@@ -20,8 +20,10 @@ from rich.progress import (
 from rich.table import Table
 
 from warehouse import db, migrate, rollups
+from warehouse.filters import Filters
 from warehouse.ingest.report import Report
 from warehouse.settings import ConfigError, agencies, get_settings
+from warehouse.viewer import Role, Viewer
 
 app = typer.Typer(help="NSOC analyst dashboard: warehouse, seed and app.", no_args_is_help=True)
 db_app = typer.Typer(help="The warehouse database.", no_args_is_help=True)
@@ -398,6 +400,123 @@ def audit_verify() -> None:
     for problem in verdict.problems:
         err.print(f"[red]✗[/] {problem}")
     raise _fail(f"the audit trail has been tampered with ({len(verdict.problems)} problems)")
+
+
+def _acting_as(agency: str, role: str) -> Viewer:
+    """The viewer a command acts as: need-to-know applies exactly as in the app."""
+    import datetime as dt
+    import getpass
+
+    bits = {a.code: a.bit for a in agencies()}
+    if agency not in bits:
+        raise ValueError(f"unknown agency {agency!r}: choose one of {', '.join(bits)}")
+    try:
+        active = Role(role)
+    except ValueError:
+        raise ValueError(f"unknown role {role!r}: choose one of {', '.join(Role)}") from None
+    return Viewer(
+        subject=f"cli:{getpass.getuser()}",
+        agency=agency,
+        agency_bit=bits[agency],
+        role=active,
+        session_started=dt.datetime.now(dt.UTC),
+        name="nsoc command line",
+    )
+
+
+def _filters(
+    start: str | None, end: str | None, phenomena: str, regions: str, agencies_: str
+) -> Filters:
+    params = {"van": start or "", "tot": end or "", "fenomenen": phenomena}
+    params |= {"regios": regions, "partners": agencies_}
+    filters, problems = Filters.from_query({k: v for k, v in params.items() if v})
+    if problems:
+        raise ValueError(f"malformed filters: {', '.join(problems)}")
+    return filters
+
+
+AgencyOpt = Annotated[str, typer.Option("--agency", help="act as this agency (its code)")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="first month, e.g. 2024-01")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="last month, e.g. 2024-06")]
+CodesOpt = Annotated[str, typer.Option(help="comma-separated codes")]
+
+
+@app.command("export")
+@_guard
+def export_cmd(
+    agency: AgencyOpt,
+    reason: Annotated[str, typer.Option(help="why this export is needed (audited)")],
+    out: Annotated[Path, typer.Option(help="file, or folder for nsoc-export-<id>-<date>.csv")],
+    role: Annotated[str, typer.Option(help="act in this role")] = "steward",
+    case: Annotated[str, typer.Option(help="case number (optional, audited)")] = "",
+    dialect: Annotated[str, typer.Option(help="rfc4180 or excel-nl")] = "rfc4180",
+    source: Annotated[
+        str, typer.Option(help="'signals' (rows) or a query function, e.g. coverage.coverage")
+    ] = "signals",
+    columns: Annotated[str, typer.Option(help="comma-separated; default: the usual set")] = "",
+    start: FromOpt = None,
+    end: ToOpt = None,
+    phenomena: CodesOpt = "",
+    regions: CodesOpt = "",
+    owners: Annotated[str, typer.Option(help="owning agencies, comma-separated")] = "",
+) -> None:
+    """Export signal rows or an aggregate as CSV, acting as an agency and role (audited)."""
+    from warehouse import export
+    from warehouse.csvfile import Dialect
+    from warehouse.queries.export_rows import DEFAULT_SIGNAL_COLUMNS
+
+    viewer = _acting_as(agency, role)
+    chosen = tuple(c.strip() for c in columns.split(",") if c.strip())
+    if not chosen and source != export.SIGNALS:
+        raise ValueError("name the --columns of an aggregate export")
+    request = export.ExportRequest(
+        source=source,
+        filters=_filters(start, end, phenomena, regions, owners),
+        columns=chosen or DEFAULT_SIGNAL_COLUMNS,
+        dialect=Dialect(dialect),
+        reason=reason,
+        case_number=case,
+    )
+    target = out / request.file_name() if out.is_dir() else out
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as handle:
+            progress = export.write(request, viewer, handle, via="cli")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+    console.print(
+        f"Export {request.export_id}: {progress.rows:,} rows to {target}\n"
+        f"sha256 {progress.hexdigest} (in the audit trail)",
+        highlight=False,
+    )
+
+
+@app.command("briefing")
+@_guard
+def briefing_cmd(
+    period: Annotated[str, typer.Option(help="2024-Q3, 2024-07 or 2024")],
+    agency: AgencyOpt,
+    out: Annotated[Path, typer.Option(help="the PDF to write")],
+    role: Annotated[str, typer.Option(help="the recipient's role")] = "manager",
+    regions: CodesOpt = "",
+    lang: Annotated[str, typer.Option(help="nl or en")] = "nl",
+) -> None:
+    """Write the management briefing (PDF) for a period and regions (audited)."""
+    from dashboard.briefing import make_briefing
+    from warehouse.period import Period
+
+    viewer = _acting_as(agency, role)
+    result = make_briefing(
+        viewer,
+        Period.parse(period),
+        regions=tuple(r.strip() for r in regions.split(",") if r.strip()),
+        lang=lang,
+        via="cli",
+    )
+    out.write_bytes(result.pdf)
+    console.print(f"Briefing {period} written to {out} (sha256 {result.sha256})", highlight=False)
 
 
 def _progress() -> Progress:

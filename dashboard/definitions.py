@@ -31,6 +31,14 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "en": "**Coverage**: which partners contributed to what is shown and how recent their "
         "data is. No signals does not mean no crime.",
     },
+    "export": {
+        "nl": "**Export**: een CSV-bestand met de rijen of aantallen die u hier mag zien. Cellen "
+        "die met =, +, -, @ of een tab beginnen krijgen een ' ervoor, zodat een spreadsheet ze "
+        "niet uitvoert. Elke export staat in de audittrail met reden en SHA-256.",
+        "en": "**Export**: a CSV file with the rows or counts you may see here. Cells starting "
+        "with =, +, -, @ or a tab get a ' in front, so a spreadsheet does not run them. Every "
+        "export is in the audit trail with its reason and SHA-256.",
+    },
 }
 
 

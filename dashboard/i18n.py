@@ -154,6 +154,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "examples/deliveries). Bad rows go to quarantine with the reason per field; the good "
         "rows load. Delivering the same file again changes nothing.",
     },
+    "delivery_file": {"nl": "Aanleverbestand", "en": "Delivery file"},
+    "deliver": {"nl": "Aanleveren", "en": "Deliver"},
+    "delivery_loaded": {"nl": "Aanlevering geladen", "en": "Delivery loaded"},
+    "delivery_duplicate": {
+        "nl": "Dit bestand is al aangeleverd (batch {batch}); er is niets veranderd.",
+        "en": "This file was delivered before (batch {batch}); nothing changed.",
+    },
     "delivery_rejected": {"nl": "Bestand geweigerd: {error}", "en": "File rejected: {error}"},
     "rows_new": {"nl": "Nieuw", "en": "New"},
     "rows_updated": {"nl": "Bijgewerkt", "en": "Updated"},
@@ -164,6 +171,101 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "line": {"nl": "Regel", "en": "Line"},
     "reasons": {"nl": "Redenen", "en": "Reasons"},
     "recent_batches": {"nl": "Recente aanleveringen", "en": "Recent deliveries"},
+    # exports and briefings (issue 6)
+    "export_title": {"nl": "Exporteren", "en": "Export"},
+    "export_intro": {
+        "nl": "Neem de rijen of het aggregaat achter een overzicht mee, met de filters uit de "
+        "zijbalk. Elke export wordt vastgelegd in de audittrail, met de reden en de "
+        "vingerafdruk (SHA-256) van het bestand.",
+        "en": "Take the rows or the aggregate behind a view, with the filters in the sidebar. "
+        "Every export is recorded in the audit trail, with its reason and the file's "
+        "fingerprint (SHA-256).",
+    },
+    "export_what": {"nl": "Wat", "en": "What"},
+    "export_rows": {"nl": "Signalen (rijen)", "en": "Signals (rows)"},
+    "export_aggregate": {
+        "nl": "Aantallen per maand, regio, fenomeen en partner",
+        "en": "Counts per month, region, phenomenon and partner",
+    },
+    "export_columns": {"nl": "Kolommen", "en": "Columns"},
+    "export_dialect": {"nl": "Formaat", "en": "Format"},
+    "dialect_excel-nl": {
+        "nl": "Excel (Nederlands: puntkomma, decimale komma)",
+        "en": "Excel (Dutch: semicolon, decimal comma)",
+    },
+    "dialect_rfc4180": {"nl": "CSV (RFC 4180, komma)", "en": "CSV (RFC 4180, comma)"},
+    "export_reason": {"nl": "Reden van de export (verplicht)", "en": "Reason (required)"},
+    "export_reason_missing": {
+        "nl": "Geef de reden van de export op.",
+        "en": "State the reason for the export.",
+    },
+    "export_columns_missing": {"nl": "Kies ten minste één kolom.", "en": "Choose a column."},
+    "export_case": {"nl": "Zaaknummer (optioneel)", "en": "Case number (optional)"},
+    "export_prepare": {"nl": "Export klaarzetten", "en": "Prepare export"},
+    "export_download": {"nl": "Download {name}", "en": "Download {name}"},
+    "export_ready": {
+        "nl": "{rows} rijen. De downloadlink werkt één keer en {seconds} seconden lang.",
+        "en": "{rows} rows. The download link works once, for {seconds} seconds.",
+    },
+    "export_refused": {"nl": "Niet mogelijk: {reason}", "en": "Not possible: {reason}"},
+    "export_aggregates_only": {
+        "nl": "Uw rol mag alleen aantallen exporteren (met kleine-celbeveiliging).",
+        "en": "Your role may export counts only (with small-cell suppression).",
+    },
+    "export_preview": {"nl": "Voorbeeld (eerste rijen)", "en": "Preview (first rows)"},
+    "briefing_title": {"nl": "Managementbriefing NSOC", "en": "NSOC management briefing"},
+    "briefing_intro": {
+        "nl": "Een briefing van vijf minuten lezen als PDF: kerncijfers met de verandering "
+        "tegenover de vorige periode, fenomenen per regio, de meerwaarde van het delen, methode "
+        "en dekking.",
+        "en": "A five-minute briefing as PDF: headline figures with the change against the "
+        "previous period, phenomena by region, the added value of sharing, method and coverage.",
+    },
+    "briefing_period": {"nl": "Periode", "en": "Period"},
+    "briefing_for": {"nl": "Opgesteld voor", "en": "Prepared for"},
+    "briefing_recipient": {"nl": "Ontvanger", "en": "Recipient"},
+    "briefing_make": {"nl": "Briefing maken", "en": "Make briefing"},
+    "briefing_handling": {
+        "nl": "Bevat gedeelde gegevens van partners onder hun behandelcodes (H0–H3): verdere "
+        "verspreiding alleen met toestemming van de aanleverende partner.",
+        "en": "Contains partners' shared data under their handling codes (H0–H3): further "
+        "distribution only with the contributing partner's permission.",
+    },
+    "briefing_amount": {"nl": "Bedrag", "en": "Amount"},
+    "briefing_high_severity": {"nl": "Ernstige signalen (4–5)", "en": "Severe signals (4–5)"},
+    "briefing_change_note": {
+        "nl": "Verandering tegenover de vorige periode ({previous}).",
+        "en": "Change against the previous period ({previous}).",
+    },
+    "briefing_added_value": {
+        "nl": "{share} % van de signalen die u ziet komt van partners: dat beeld had uw "
+        "organisatie zonder delen niet gehad.",
+        "en": "{share} % of the signals you see come from partners: your organisation would "
+        "not have had them without sharing.",
+    },
+    "briefing_own": {"nl": "Eigen organisatie", "en": "Own organisation"},
+    "briefing_partners": {"nl": "Partners", "en": "Partners"},
+    "briefing_method": {
+        "nl": "Alle cijfers komen uit de gedeelde signalen die de ontvanger mag zien, geteld per "
+        'maand van waarneming. Aantallen onder {k} staan er als "< {k}" (kleine-'
+        "celbeveiliging) voor wie geen rijen mag zien.",
+        "en": "All figures come from the shared signals the recipient may see, counted by month "
+        'of observation. Counts under {k} read "< {k}" (small-cell suppression) for '
+        "recipients who may not see rows.",
+    },
+    "no_data_period": {
+        "nl": "Geen signalen in deze periode.",
+        "en": "No signals in this period.",
+    },
+    "region": {"nl": "Regio", "en": "Region"},
+    "category": {"nl": "Categorie", "en": "Category"},
+    "category_drugs": {"nl": "Drugs", "en": "Drugs"},
+    "category_money_laundering": {"nl": "Witwassen", "en": "Money laundering"},
+    "category_corruption": {"nl": "Corruptie", "en": "Corruption"},
+    "category_violence": {"nl": "Geweld", "en": "Violence"},
+    "category_trafficking": {"nl": "Mensenhandel", "en": "Trafficking"},
+    "category_fraud": {"nl": "Fraude", "en": "Fraud"},
+    "category_facilitation": {"nl": "Facilitering", "en": "Facilitation"},
 }
 
 

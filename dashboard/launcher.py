@@ -11,6 +11,8 @@ from pathlib import Path
 from warehouse.settings import PROJECT_ROOT, get_settings
 
 APP = PROJECT_ROOT / "dashboard" / "app.py"
+# The ASGI wrapper around APP that adds the export download route (Streamlit serves it).
+SERVER = PROJECT_ROOT / "dashboard" / "server.py"
 
 
 def config_flags(config_file: Path) -> list[str]:
@@ -33,7 +35,7 @@ def streamlit_command(*, port: int, address: str = "localhost") -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(SERVER),
         f"--server.port={port}",
         f"--server.address={address}",
         *config_flags(settings.config_dir / "config.toml"),

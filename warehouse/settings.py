@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Only for demo and test data; production refuses to start with it.
 DEMO_PSEUDONYM_KEY = "nsoc-demo-pseudonym-key-not-for-production"
+DEMO_EXPORT_TOKEN_SECRET = "nsoc-demo-export-token-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,20 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(default=8 * 3600, ge=5)
     idle_timeout_seconds: int = Field(default=30 * 60, ge=5)
     suppression_k: int = Field(default=5, ge=2, description="aggregates under k shown as '< k'")
+    export_max_rows_analyst: int = Field(
+        default=1_000_000, ge=0, description="most signal rows in one export by an analyst"
+    )
+    export_max_rows_steward: int = Field(
+        default=1_000_000, ge=0, description="most signal rows in one export by a steward"
+    )
+    export_token_secret: str = Field(
+        default=DEMO_EXPORT_TOKEN_SECRET,
+        description="HMAC key of the short-lived download tokens the export page mints",
+    )
+    export_token_ttl_seconds: int = Field(default=120, ge=5, le=3600)
+    briefing_classification: str = Field(
+        default="DEPARTEMENTAAL VERTROUWELIJK", description="banner on every briefing page"
+    )
     demo_size: str = "demo"
     demo_seed: int = 20240701
 
@@ -52,6 +67,11 @@ class Settings(BaseSettings):
             raise ValueError("NSOC_PSEUDONYM_KEY must be set to a secret of your own in production")
         if self.mode == "production" and len(self.pseudonym_key) < 32:
             raise ValueError("NSOC_PSEUDONYM_KEY must be at least 32 characters")
+        if self.mode == "production" and (
+            self.export_token_secret == DEMO_EXPORT_TOKEN_SECRET
+            or len(self.export_token_secret) < 32
+        ):
+            raise ValueError("NSOC_EXPORT_TOKEN_SECRET must be a secret of 32+ characters")
         return self
 
     @property

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from warehouse.filters import Filters
-from warehouse.queries import audit_trail, coverage, deliveries, reference, status
+from warehouse.queries import (
+    audit_trail,
+    briefing,
+    coverage,
+    deliveries,
+    export_rows,
+    reference,
+    status,
+)
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -30,6 +38,14 @@ VOLATILE = {"refreshed_at", "loaded_at"}
 NO_ARGS: Callable[[Filters], dict[str, Any]] = lambda f: {}  # noqa: E731
 WITH_FILTERS: Callable[[Filters], dict[str, Any]] = lambda f: {"filters": f}  # noqa: E731
 
+
+def _streamed(**kwargs: Any) -> list:
+    """A streaming query function, collected (a generator object compares by identity)."""
+    return [row for batch in export_rows.stream_signal_rows(**kwargs) for row in batch]
+
+
+ALL_SIGNAL_COLUMNS = tuple(export_rows.SIGNAL_COLUMNS)
+
 CATALOGUE: dict[str, Call] = {
     "status.agency_coverage": (status.agency_coverage, NO_ARGS),
     "status.monthly_deliveries": (status.monthly_deliveries, NO_ARGS),
@@ -45,4 +61,17 @@ CATALOGUE: dict[str, Call] = {
         audit_trail.audit_entries,
         lambda f: {"viewer_contains": "x' or 1=1"},
     ),
+    "export_rows.stream_signal_rows": (
+        _streamed,
+        lambda f: {"filters": f, "columns": ALL_SIGNAL_COLUMNS, "limit": 2_000_000},
+    ),
+    "export_rows.signal_rows": (
+        export_rows.signal_rows,
+        lambda f: {"filters": f, "columns": ALL_SIGNAL_COLUMNS, "limit": 100_000},
+    ),
+    "export_rows.signal_count": (export_rows.signal_count, WITH_FILTERS),
+    "export_rows.signal_aggregate": (export_rows.signal_aggregate, WITH_FILTERS),
+    "briefing.headline": (briefing.headline, WITH_FILTERS),
+    "briefing.phenomenon_by_region": (briefing.phenomenon_by_region, WITH_FILTERS),
+    "briefing.added_value": (briefing.added_value, WITH_FILTERS),
 }

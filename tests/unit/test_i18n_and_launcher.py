@@ -44,7 +44,7 @@ def test_config_toml_becomes_flags(tmp_path):
 def test_streamlit_command_runs_the_project_app():
     cmd = streamlit_command(port=8765)
     assert cmd[1:4] == ["-m", "streamlit", "run"]
-    assert cmd[4].endswith("dashboard/app.py")
+    assert cmd[4].endswith("dashboard/server.py")  # app.py plus the export download route
     assert "--server.port=8765" in cmd and "--browser.gatherUsageStats=false" in cmd
 
 

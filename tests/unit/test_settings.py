@@ -46,7 +46,16 @@ def test_production_refuses_the_demo_pseudonym_key():
         Settings(mode="production", pseudonym_key=DEMO_PSEUDONYM_KEY)
     with pytest.raises(ValidationError, match="at least 32"):
         Settings(mode="production", pseudonym_key="short")
-    assert Settings(mode="production", pseudonym_key="x" * 40).mode == "production"
+    token = "t" * 40
+    ok = Settings(mode="production", pseudonym_key="x" * 40, export_token_secret=token)
+    assert ok.mode == "production"
+
+
+def test_production_refuses_the_demo_export_token_secret():
+    with pytest.raises(ValidationError, match="NSOC_EXPORT_TOKEN_SECRET"):
+        Settings(mode="production", pseudonym_key="x" * 40)
+    with pytest.raises(ValidationError, match="NSOC_EXPORT_TOKEN_SECRET"):
+        Settings(mode="production", pseudonym_key="x" * 40, export_token_secret="short")
 
 
 def test_database_url_from_environment(monkeypatch):

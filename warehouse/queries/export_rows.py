@@ -1,0 +1,205 @@
+"""Signal rows and aggregates for exports. Rows stream from a server-side cursor, already
+formatted by PostgreSQL for the chosen dialect (see warehouse/csvfile.py), so a million rows pass
+through with bounded memory; row-level security decides which rows exist at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from warehouse.csvfile import Dialect, Kind, sql_cell
+from warehouse.filters import Filters
+from warehouse.queries.where import Columns, where
+from warehouse.settings import get_settings
+from warehouse.suppression import needs_suppression, suppress
+from warehouse.viewer import Role, Viewer
+
+
+@dataclass(frozen=True)
+class Column:
+    expr: str  # SQL over the aliases s (signal), p (phenomenon), m (municipality), n (network)
+    kind: Kind
+
+
+# The columns a signal export may contain, in file order. Code, never input: a request names
+# columns, and only names found here reach the SQL.
+SIGNAL_COLUMNS: dict[str, Column] = {
+    "id": Column("s.id", Kind.integer),
+    "source_ref": Column("s.source_ref", Kind.text),
+    "owner_agency": Column("s.owner_agency", Kind.text),
+    "phenomenon_code": Column("s.phenomenon_code", Kind.text),
+    "phenomenon_name": Column("p.name_nl", Kind.text),
+    "observed_on": Column("s.observed_on", Kind.date),
+    "reported_at": Column("s.reported_at", Kind.timestamp),
+    "municipality_code": Column("s.municipality_code", Kind.text),
+    "municipality_name": Column("m.name", Kind.text),
+    "region_code": Column("m.region_code", Kind.text),
+    "node_code": Column("s.node_code", Kind.text),
+    "origin_node_code": Column("s.origin_node_code", Kind.text),
+    "lat": Column("s.lat", Kind.float),
+    "lon": Column("s.lon", Kind.float),
+    "h3_r7": Column("s.h3_r7", Kind.text),
+    "amount_eur": Column("s.amount_eur", Kind.decimal),
+    "quantity_kg": Column("s.quantity_kg", Kind.decimal),
+    "severity": Column("s.severity", Kind.integer),
+    "reliability": Column("s.reliability", Kind.text),
+    "credibility": Column("s.credibility", Kind.integer),
+    "handling_code": Column("s.handling_code", Kind.text),
+    "network_code": Column("n.code", Kind.text),
+    "network_name": Column("n.name", Kind.text),
+}
+DEFAULT_SIGNAL_COLUMNS = (
+    "source_ref",
+    "owner_agency",
+    "phenomenon_code",
+    "observed_on",
+    "municipality_code",
+    "region_code",
+    "amount_eur",
+    "severity",
+    "handling_code",
+)
+SIGNAL_FILTER_COLUMNS = Columns(
+    month=None,  # the period is a range on observed_on below, so its index serves
+    region="m.region_code",
+    municipality="s.municipality_code",
+    phenomenon="s.phenomenon_code",
+    agency="s.owner_agency",
+    handling="s.handling_code",
+)
+
+
+def check_columns(columns: Sequence[str]) -> tuple[str, ...]:
+    unknown = [c for c in columns if c not in SIGNAL_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown export columns: {', '.join(unknown)}")
+    if not columns:
+        raise ValueError("choose at least one column")
+    return tuple(dict.fromkeys(columns))
+
+
+def _signal_where(viewer: Viewer, filters: Filters) -> tuple[str, dict[str, object]]:
+    clause, params = where(filters, SIGNAL_FILTER_COLUMNS)
+    if filters.start:
+        clause += " and s.observed_on >= :f_start"
+        params["f_start"] = filters.start
+    if filters.end:
+        clause += " and s.observed_on < cast(:f_end as date) + interval '1 month'"
+        params["f_end"] = filters.end
+    return clause, params
+
+
+def _signal_sql(viewer: Viewer, filters: Filters, columns: Sequence[str], dialect: Dialect):
+    select = ",\n    ".join(
+        f"{sql_cell(SIGNAL_COLUMNS[c].expr, SIGNAL_COLUMNS[c].kind, dialect)} as {c}"
+        for c in check_columns(columns)
+    )
+    clause, params = _signal_where(viewer, filters)
+    sql = f"""
+        select
+            {select}
+        from signal as s
+        left join phenomenon as p on p.code = s.phenomenon_code
+        left join municipality as m on m.gm_code = s.municipality_code
+        left join network as n on n.id = s.network_id
+        where {clause}
+        order by s.id
+        limit :row_limit
+    """  # noqa: S608 - expressions and clause come from the constants above; values are bound
+    return text(sql), params
+
+
+def stream_signal_rows(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    columns: Sequence[str] = DEFAULT_SIGNAL_COLUMNS,
+    dialect: Dialect = Dialect.rfc4180,
+    limit: int,
+    batch: int = 10_000,
+) -> Iterator[list[tuple[object, ...]]]:
+    """Batches of formatted rows (lists of tuples), at most `limit` rows in all, ordered by
+    signal id. A server-side cursor: memory holds one batch, whatever the export's size."""
+    sql, params = _signal_sql(viewer, filters, columns, dialect)
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        sql, {**params, "row_limit": max(0, limit)}
+    )
+    for partition in result.partitions(batch):
+        yield [tuple(row) for row in partition]
+
+
+def signal_rows(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    columns: Sequence[str] = DEFAULT_SIGNAL_COLUMNS,
+    dialect: Dialect = Dialect.rfc4180,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """A small preview of a signal export, exactly as the file would hold it."""
+    columns = check_columns(columns)
+    rows = [
+        r
+        for chunk in stream_signal_rows(
+            conn=conn, viewer=viewer, filters=filters, columns=columns, dialect=dialect, limit=limit
+        )
+        for r in chunk
+    ]
+    return pd.DataFrame(rows, columns=list(columns), dtype=object)
+
+
+def signal_count(*, conn: Connection, viewer: Viewer, filters: Filters) -> int:
+    """How many signal rows an export under these filters would hold (from the rollup, so a
+    request over the limit is refused before anything streams). Stewards count only their own
+    agency's signals: those are the rows they may read."""
+    clause, params = where(filters)
+    if viewer.role is Role.steward:
+        clause += " and owner_agency = :own_agency"
+        params["own_agency"] = viewer.agency
+    sql = text(
+        f"select coalesce(sum(signal_count), 0) from rollup_signal_month where {clause}"  # noqa: S608
+    )
+    return int(conn.execute(sql, params).scalar_one())
+
+
+AGGREGATE_COLUMNS = (
+    "month",
+    "region_code",
+    "phenomenon_code",
+    "owner_agency",
+    "signals",
+    "amount_eur",
+    "high_severity",
+    "suppressed",
+)
+
+
+def signal_aggregate(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Signals per month, region, phenomenon and owning agency: the aggregate export every
+    exporting role may take (suppressed for viewers without row access, as on screen)."""
+    clause, params = where(filters)
+    sql = text(
+        f"""
+        select month, region_code, phenomenon_code, owner_agency,
+               sum(signal_count) as signals, sum(amount_eur) as amount_eur,
+               sum(high_severity_count) as high_severity
+        from rollup_signal_month
+        where {clause}
+        group by 1, 2, 3, 4
+        order by 1, 2 nulls last, 3, 4
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=AGGREGATE_COLUMNS[:-1])
+    if needs_suppression(viewer):
+        return suppress(
+            df,
+            count="signals",
+            measures=("amount_eur", "high_severity"),
+            k=get_settings().suppression_k,
+        )
+    return df.assign(suppressed=False)
