@@ -9,7 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from warehouse.filters import Filters
-from warehouse.queries import audit_trail, coverage, reference, status
+from warehouse.queries import (
+    audit_trail,
+    coverage,
+    entity,
+    facilitators,
+    geo,
+    reference,
+    status,
+)
+from warehouse.scoring import Weights
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -29,6 +38,8 @@ VOLATILE = {"refreshed_at", "loaded_at"}
 
 NO_ARGS: Callable[[Filters], dict[str, Any]] = lambda f: {}  # noqa: E731
 WITH_FILTERS: Callable[[Filters], dict[str, Any]] = lambda f: {"filters": f}  # noqa: E731
+# Entity 1 is a network member reported under many audiences in the small seed.
+ENTITY: Callable[[Filters], dict[str, Any]] = lambda f: {"entity_id": 1}  # noqa: E731
 
 CATALOGUE: dict[str, Call] = {
     "status.agency_coverage": (status.agency_coverage, NO_ARGS),
@@ -43,4 +54,20 @@ CATALOGUE: dict[str, Call] = {
         audit_trail.audit_entries,
         lambda f: {"viewer_contains": "x' or 1=1"},
     ),
+    "facilitators.facilitator_components": (facilitators.facilitator_components, WITH_FILTERS),
+    "facilitators.facilitator_ranking": (
+        facilitators.facilitator_ranking,
+        lambda f: {"filters": f, "weights": Weights(money=1.0), "half_life_days": 90},
+    ),
+    "facilitators.category_summary": (facilitators.category_summary, WITH_FILTERS),
+    "geo.hexagons": (geo.hexagons, WITH_FILTERS),
+    "geo.hexagons_r5": (geo.hexagons, lambda f: {"filters": f, "resolution": 5}),
+    "geo.nodes": (geo.nodes, WITH_FILTERS),
+    "geo.flows": (geo.flows, WITH_FILTERS),
+    "entity.entity_profile": (entity.entity_profile, ENTITY),
+    "entity.entity_timeline": (entity.entity_timeline, ENTITY),
+    "entity.entity_agencies": (entity.entity_agencies, ENTITY),
+    "entity.entity_networks": (entity.entity_networks, ENTITY),
+    "entity.linked_entities": (entity.linked_entities, ENTITY),
+    "entity.entity_interventions": (entity.entity_interventions, ENTITY),
 }

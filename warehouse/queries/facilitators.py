@@ -44,7 +44,7 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
+def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """The filters' months, or the months the viewer has facilitator data for."""
     if filters.start and filters.end:
         return filters.start, filters.end
@@ -71,7 +71,7 @@ def facilitator_components(
 ) -> pd.DataFrame:
     """One row per facilitator the viewer may see in the period: the raw score components on
     everything visible and on the viewer's own agency's signals (own_*). Analysts only."""
-    span = period(conn, filters)
+    span = _period(conn, filters)
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
@@ -154,7 +154,7 @@ def facilitator_ranking(
     """Facilitators ranked overall and per category, with every component, the score on the
     viewer's own agency's data (own_score, same scale) and the rank change against the previous
     period of equal length. Empty for viewers without row access."""
-    span = period(conn, filters)
+    span = _period(conn, filters)
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     current = facilitator_components(
