@@ -43,6 +43,9 @@ AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),
+    PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
+    PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
+    PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
 )
 
 

@@ -51,6 +51,9 @@ class Weights:
         return sum(self.as_dict().values())
 
 
+DEFAULT_WEIGHTS = Weights()
+
+
 def quality(reliability: str, credibility: int) -> float:
     """How much one signal counts (0..1) given its 4x4 evaluation."""
     return RELIABILITY_WEIGHT[reliability] * CREDIBILITY_WEIGHT[credibility]
@@ -82,7 +85,7 @@ def normalise(raw: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.Da
 
 
 def score(
-    raw: pd.DataFrame, weights: Weights = Weights(), reference: pd.DataFrame | None = None
+    raw: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS, reference: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """raw plus n_<component> (0..1), p_<component> (points it contributes) and score (0..100);
     the points add up to the score, which is what the page shows as the explanation."""

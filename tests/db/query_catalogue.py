@@ -60,6 +60,7 @@ CATALOGUE: dict[str, Call] = {
         lambda f: {"filters": f, "weights": Weights(money=1.0), "half_life_days": 90},
     ),
     "facilitators.category_summary": (facilitators.category_summary, WITH_FILTERS),
+    "facilitators.facilitator_categories": (facilitators.facilitator_categories, NO_ARGS),
     "geo.hexagons": (geo.hexagons, WITH_FILTERS),
     "geo.hexagons_r5": (geo.hexagons, lambda f: {"filters": f, "resolution": 5}),
     "geo.nodes": (geo.nodes, WITH_FILTERS),

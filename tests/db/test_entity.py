@@ -68,8 +68,19 @@ def test_interventions_on_the_entity_or_its_networks(warehouse, app_engine):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("123", 123), (" 7 ", 7), ("0", None), ("-3", None), ("1e3", None), ("12a", None),
-     ("", None), (None, None), ("٣", None), ("9" * 30, None), (["1"], None)],
+    [
+        ("123", 123),
+        (" 7 ", 7),
+        ("0", None),
+        ("-3", None),
+        ("1e3", None),
+        ("12a", None),
+        ("", None),
+        (None, None),
+        ("٣", None),
+        ("9" * 30, None),
+        (["1"], None),
+    ],
 )
 def test_entity_id_from_the_url_is_validated(raw, expected):
     assert entity.valid_id(raw) == expected

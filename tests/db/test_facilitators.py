@@ -48,7 +48,9 @@ def test_restricted_facilitator_ranks_for_its_owner_only(warehouse, app_engine):
     for other in ("politie", "douane", "defensie"):
         assert other != owner
         for filters in (Filters(), LAST_YEAR):
-            assert restricted["entity_id"] not in set(ranking(app_engine, other, filters)["entity_id"])
+            assert restricted["entity_id"] not in set(
+                ranking(app_engine, other, filters)["entity_id"]
+            )
 
 
 def test_sharing_lens_lists_what_only_partners_reported(warehouse, app_engine):
@@ -90,4 +92,6 @@ def test_category_summary_equals_the_ranking(app_engine):
         summary = facilitators.category_summary(conn=conn, viewer=viewer, filters=LAST_YEAR)
         ranked = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
     per = ranked.groupby("category")["signals"].sum()
-    assert summary.set_index("category")["signals"].sort_index().tolist() == per.sort_index().tolist()
+    assert (
+        summary.set_index("category")["signals"].sort_index().tolist() == per.sort_index().tolist()
+    )

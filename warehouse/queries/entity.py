@@ -115,9 +115,7 @@ def entity_networks(*, conn: Connection, viewer: Viewer, entity_id: int) -> pd.D
         group by 1, 2, 3, 4
         order by 5 desc, 1
     """
-    return _frame(
-        conn, sql, ["network_id", "code", "name", "region_code", "signals"], id=entity_id
-    )
+    return _frame(conn, sql, ["network_id", "code", "name", "region_code", "signals"], id=entity_id)
 
 
 def linked_entities(

@@ -89,8 +89,9 @@ def facilitator_components(
             select
                 f.entity_id, f.facilitator_category, f.owner_agency, f.network_id,
                 f.signal_count, f.amount_eur, f.severity_sum, q.weight,
-                q.weight * power(0.5, greatest(0, :reference - (f.month + 14))::float8
-                                      / :half_life) as decayed,
+                -- capped: a period far from the data would underflow (0.5^60 is nothing)
+                q.weight * power(0.5, least(60.0, greatest(0, :reference - (f.month + 14))::float8
+                                                  / :half_life)) as decayed,
                 f.owner_agency = :own as own
             from rollup_facilitator_month as f
             join quality as q
@@ -148,7 +149,7 @@ def facilitator_ranking(
     conn: Connection,
     viewer: Viewer,
     filters: Filters,
-    weights: scoring.Weights = scoring.Weights(),
+    weights: scoring.Weights = scoring.DEFAULT_WEIGHTS,
     half_life_days: int = scoring.HALF_LIFE_DAYS,
 ) -> pd.DataFrame:
     """Facilitators ranked overall and per category, with every component, the score on the
@@ -204,3 +205,11 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
     out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
     out["suppressed"] = out["suppressed"] | few
     return out
+
+
+def facilitator_categories(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
+    """The facilitator categories (reference data): code, kind, Dutch and English names."""
+    sql = text("select code, kind, name_nl, name_en from facilitator_category order by code")
+    return pd.DataFrame(
+        conn.execute(sql).mappings().all(), columns=["code", "kind", "name_nl", "name_en"]
+    )

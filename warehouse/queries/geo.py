@@ -110,7 +110,9 @@ def hexagons(
 
 def _municipalities(conn: Connection) -> pd.DataFrame:
     rows = conn.execute(
-        text("select gm_code as municipality_code, name as municipality, region_code from municipality")
+        text(
+            "select gm_code as municipality_code, name as municipality, region_code from municipality"
+        )
     )
     return pd.DataFrame(
         rows.mappings().all(), columns=["municipality_code", "municipality", "region_code"]

@@ -94,6 +94,5 @@ def downgrade() -> None:
     for table in reversed(TABLES):
         op.execute(f"drop table {table}")
     op.execute(
-        "delete from rollup_refresh"
-        " where rollup in ('rollup_facilitator_month', 'rollup_h3_month')"
+        "delete from rollup_refresh where rollup in ('rollup_facilitator_month', 'rollup_h3_month')"
     )
