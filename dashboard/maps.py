@@ -143,7 +143,7 @@ def flow_layer(arcs: pd.DataFrame) -> pdk.Layer:
     weight = arcs["signals"].astype("Float64").fillna(1).astype(float)
     top = float(weight.max()) if len(weight) else 0.0
     data = arcs.assign(
-        width=[1 + 9 * math.sqrt(w / top) if top else 1 for w in weight],
+        width=[1 + 5 * math.sqrt(w / top) if top else 1 for w in weight],
         color=_objects(
             [[*FLOW_COLORS.get(k, [90, 90, 90]), 200] for k in arcs["flow_kind"]], arcs.index
         ),
