@@ -15,11 +15,11 @@ def test_map_page_draws_the_deck_canvas(browser, app_url):
     try:
         login(page, app_url, "Politie", "analist@politie")
         page.goto(f"{app_url}/map")
-        wait_until_rendered(page)
-        page.get_by_text("Offline kaart").first.wait_for()
+        wait_until_rendered(page, timeout=90_000)
+        page.get_by_text("Offline kaart").first.wait_for(timeout=90_000)
         deck = page.get_by_test_id("stDeckGlJsonChart").first
         canvas = deck.locator("canvas").first
-        canvas.wait_for(state="visible", timeout=30_000)
+        canvas.wait_for(state="visible", timeout=90_000)
         page.wait_for_timeout(1500)  # WebGL draws on the next animation frames
         box = canvas.bounding_box()
         assert box and box["width"] > 300 and box["height"] > 300
