@@ -58,6 +58,9 @@ PAGES_SPEC: tuple[PageSpec, ...] = (
         AGGREGATE_ROLES,
         filtered=True,
     ),
+    PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
+    PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
+    PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
 )
 
 

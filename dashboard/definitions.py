@@ -39,6 +39,50 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "with =, +, -, @ or a tab get a ' in front, so a spreadsheet does not run them. Every "
         "export is in the audit trail with its reason and SHA-256.",
     },
+    "facilitator_score": {
+        "nl": "**Facilitatorscore (0–100)**: gewogen som van vijf componenten, elk genormaliseerd "
+        "tegen de facilitators die u in de periode ziet: aantal melders (partners), bediende "
+        "netwerken, volume met verval (halfwaardetijd 180 dagen vanaf het einde van de periode), "
+        "geld (EUR) en gemiddelde ernst. Elk signaal telt naar betrouwbaarheid van bron (A–D, X) "
+        "en informatie (1–4). Netwerken, volume en geld op logaritmische schaal.",
+        "en": "**Facilitator score (0–100)**: weighted sum of five components, each normalised "
+        "against the facilitators you see in the period: reporting agencies, networks served, "
+        "volume with decay (half-life 180 days from the end of the period), money (EUR) and mean "
+        "severity. Each signal counts by source reliability (A–D, X) and information credibility "
+        "(1–4). Networks, volume and money on a log scale.",
+    },
+    "sharing_lens": {
+        "nl": "**Deellens**: de score op alleen de signalen van uw eigen organisatie, op dezelfde "
+        "schaal als de score op alles wat u mag zien. Het verschil is wat partners toevoegen.",
+        "en": "**Sharing lens**: the score on your own organisation's signals only, on the same "
+        "scale as the score on everything you may see. The difference is what partners add.",
+    },
+    "rank_change": {
+        "nl": "**Rangverandering**: rang in de categorie nu tegenover de vorige periode van "
+        "gelijke lengte (▲ gestegen, ▼ gedaald, nieuw: toen niet in beeld).",
+        "en": "**Rank change**: rank within the category now against the previous period of "
+        "equal length (▲ up, ▼ down, new: not in view then).",
+    },
+    "entity_page": {
+        "nl": "**Entiteit**: alles wat u van deze onderneming, persoon (pseudoniem), rekening of "
+        "schip mag zien. Het openen van deze pagina wordt vastgelegd in de audittrail.",
+        "en": "**Entity**: everything you may see of this company, person (pseudonym), account "
+        "or vessel. Opening this page is recorded in the audit trail.",
+    },
+    "map_hexagons": {
+        "nl": "**Zeshoeken**: signalen met een plaats, opgeteld per H3-cel (fijn: resolutie 7, "
+        "ca. 5 km²; grof: resolutie 5, ca. 250 km²). Kleur: intensiteit op logaritmische schaal.",
+        "en": "**Hexagons**: signals with a place, summed per H3 cell (fine: resolution 7, about "
+        "5 km²; coarse: resolution 5, about 250 km²). Colour: intensity on a log scale.",
+    },
+    "map_flows": {
+        "nl": "**Stromen**: signalen met een haven van herkomst in het buitenland en een "
+        "Nederlandse haven; smokkel (drugs, mensenhandel) en geld en handel (witwassen, o.a. "
+        "handelsgebonden). Dikte: aantal signalen.",
+        "en": "**Flows**: signals with a port of origin abroad and a Dutch port; smuggling "
+        "(drugs, trafficking) and money and trade (laundering, incl. trade-based). Width: number "
+        "of signals.",
+    },
 }
 
 

@@ -266,6 +266,194 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "category_trafficking": {"nl": "Mensenhandel", "en": "Trafficking"},
     "category_fraud": {"nl": "Fraude", "en": "Fraud"},
     "category_facilitation": {"nl": "Facilitering", "en": "Facilitation"},
+    # -- issue 5: facilitators, entity pages, map ---------------------------------------------
+    "facilitators_title": {"nl": "Facilitators", "en": "Facilitators"},
+    "facilitators_intro": {
+        "nl": "Dienstverleners die criminaliteit laten renderen, gerangschikt op een uitlegbare "
+        "score. Alleen signalen die u mag zien tellen mee.",
+        "en": "Service providers that make crime pay, ranked by an explainable score. Only "
+        "signals you may see count.",
+    },
+    "facilitators_aggregate_only": {
+        "nl": "U ziet geaggregeerde aantallen per categorie; namen en scores zijn voor analisten.",
+        "en": "You see aggregate counts per category; names and scores are for analysts.",
+    },
+    "per_category": {"nl": "Per categorie", "en": "Per category"},
+    "all_categories": {"nl": "Alle categorieën", "en": "All categories"},
+    "unknown": {"nl": "Onbekend", "en": "Unknown"},
+    "facilitators": {"nl": "Facilitators", "en": "Facilitators"},
+    "facilitator": {"nl": "Facilitator", "en": "Facilitator"},
+    "no_facilitators": {
+        "nl": "Geen facilitators binnen deze filters.",
+        "en": "No facilitators within these filters.",
+    },
+    "weights_title": {"nl": "Gewichten van de score", "en": "Score weights"},
+    "weights_help": {
+        "nl": "Score = 100 × Σ gewicht × genormaliseerde component / Σ gewichten. Elk signaal "
+        "telt naar betrouwbaarheid van de bron (A 1,0 · B 0,8 · C 0,5 · X 0,4 · D 0,3) maal "
+        "betrouwbaarheid van de informatie (1 1,0 · 2 0,8 · 3 0,5 · 4 0,3). Het volume vervalt "
+        "met de halfwaardetijd, gerekend vanaf het einde van de gekozen periode.",
+        "en": "Score = 100 × Σ weight × normalised component / Σ weights. Each signal counts by "
+        "source reliability (A 1.0 · B 0.8 · C 0.5 · X 0.4 · D 0.3) times information "
+        "credibility (1 1.0 · 2 0.8 · 3 0.5 · 4 0.3). Volume decays with the half-life, counted "
+        "from the end of the selected period.",
+    },
+    "comp_agencies": {"nl": "Partners", "en": "Agencies"},
+    "comp_networks": {"nl": "Netwerken", "en": "Networks"},
+    "comp_volume": {"nl": "Volume (vervallen)", "en": "Volume (decayed)"},
+    "comp_money": {"nl": "Geld (EUR)", "en": "Money (EUR)"},
+    "comp_severity": {"nl": "Ernst", "en": "Severity"},
+    "half_life": {"nl": "Halfwaardetijd (dagen)", "en": "Half-life (days)"},
+    "sharing_lens_title": {
+        "nl": "Wat delen oplevert: eigen gegevens naast alles wat u mag zien",
+        "en": "What sharing adds: your own data next to everything you may see",
+    },
+    "sharing_lens_intro": {
+        "nl": "Per facilitator de score op alleen de signalen van uw eigen organisatie ({agency}) "
+        "naast de score op alle signalen die partners met u delen, op dezelfde schaal.",
+        "en": "Per facilitator the score on your own organisation's signals only ({agency}) next "
+        "to the score on all signals partners share with you, on the same scale.",
+    },
+    "facilitators_visible": {"nl": "Facilitators in beeld", "en": "Facilitators in view"},
+    "facilitators_only_partners": {
+        "nl": "Alleen via partners in beeld",
+        "en": "Visible only through partners",
+    },
+    "score_from_partners": {
+        "nl": "Deel van de score uit gedeelde gegevens",
+        "en": "Share of the score from shared data",
+    },
+    "own_data": {"nl": "Eigen gegevens", "en": "Own data"},
+    "all_visible": {"nl": "Alles wat u mag zien", "en": "Everything you may see"},
+    "data_basis": {"nl": "Grondslag", "en": "Basis"},
+    "only_partners_list": {
+        "nl": "Facilitators die u alleen dankzij gedeelde informatie ziet",
+        "en": "Facilitators you see only thanks to shared information",
+    },
+    "ranking_title": {"nl": "Ranglijst", "en": "Ranking"},
+    "rank": {"nl": "Rang", "en": "Rank"},
+    "rank_change_short": {"nl": "Δ vorige periode", "en": "Δ previous period"},
+    "new": {"nl": "nieuw", "en": "new"},
+    "score": {"nl": "Score", "en": "Score"},
+    "own_score": {"nl": "Score eigen gegevens", "en": "Score own data"},
+    "ranking_click_hint": {
+        "nl": "Klik een rij aan om de entiteitpagina te openen.",
+        "en": "Select a row to open the entity page.",
+    },
+    "score_explained": {"nl": "Uitleg van de score", "en": "The score explained"},
+    "component": {"nl": "Component", "en": "Component"},
+    "points": {"nl": "Punten", "en": "Points"},
+    "raw_value": {"nl": "Waarde", "en": "Value"},
+    "normalised": {"nl": "Genormaliseerd (0–1)", "en": "Normalised (0–1)"},
+    "weight": {"nl": "Gewicht", "en": "Weight"},
+    "score_line": {
+        "nl": "Score **{score}** (eigen gegevens {own}), nummer **{rank}** in {category}, met de "
+        "standaardgewichten.",
+        "en": "Score **{score}** (own data {own}), number **{rank}** in {category}, with the "
+        "default weights.",
+    },
+    "no_score_in_period": {
+        "nl": "Geen facilitatorsignalen binnen de gekozen filters.",
+        "en": "No facilitator signals within the selected filters.",
+    },
+    "entity_title": {"nl": "Entiteit", "en": "Entity"},
+    "entity_id": {"nl": "Entiteit-id", "en": "Entity id"},
+    "entity_invalid_id": {
+        "nl": "Dit is geen geldig entiteit-id (een positief geheel getal).",
+        "en": "This is not a valid entity id (a positive whole number).",
+    },
+    "entity_pick": {
+        "nl": "Open een entiteit vanuit de facilitatorranglijst of vul een entiteit-id in.",
+        "en": "Open an entity from the facilitator ranking or enter an entity id.",
+    },
+    "entity_not_found": {"nl": "Niet gevonden of geen toegang.", "en": "Not found or no access."},
+    "entity": {"nl": "Entiteit", "en": "Entity"},
+    "kind": {"nl": "Soort", "en": "Kind"},
+    "kind_company": {"nl": "Onderneming", "en": "Company"},
+    "kind_person": {"nl": "Persoon (pseudoniem)", "en": "Person (pseudonym)"},
+    "kind_bank_account": {"nl": "Bankrekening", "en": "Bank account"},
+    "kind_vessel": {"nl": "Schip", "en": "Vessel"},
+    "kvk_number": {"nl": "KvK", "en": "Chamber of Commerce no."},
+    "iban": {"nl": "IBAN", "en": "IBAN"},
+    "imo_number": {"nl": "IMO", "en": "IMO"},
+    "interventions": {"nl": "Interventies", "en": "Interventions"},
+    "no_interventions": {
+        "nl": "Geen interventies die u mag zien.",
+        "en": "No interventions you may see.",
+    },
+    "entity_timeline": {"nl": "Signalen door de tijd", "en": "Signals over time"},
+    "entity_timeline_note": {
+        "nl": "De hele geschiedenis; de gekozen periode is gearceerd.",
+        "en": "The whole history; the selected period is shaded.",
+    },
+    "role_in_signal": {"nl": "Rol", "en": "Role"},
+    "entity_agencies": {"nl": "Gemeld door", "en": "Reported by"},
+    "first_seen": {"nl": "Eerst gezien", "en": "First seen"},
+    "last_seen": {"nl": "Laatst gezien", "en": "Last seen"},
+    "roles": {"nl": "Rollen", "en": "Roles"},
+    "decided_on": {"nl": "Besloten op", "en": "Decided on"},
+    "intervention_type": {"nl": "Interventie", "en": "Intervention"},
+    "outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "target": {"nl": "Gericht op", "en": "Aimed at"},
+    "target_entity": {"nl": "deze entiteit", "en": "this entity"},
+    "network": {"nl": "Netwerk", "en": "Network"},
+    "entity_graph": {"nl": "Netwerkbeeld", "en": "Network picture"},
+    "graph_entity": {"nl": "Deze entiteit", "en": "This entity"},
+    "graph_network": {"nl": "Netwerk", "en": "Network"},
+    "graph_linked": {"nl": "Gekoppelde entiteit", "en": "Linked entity"},
+    "linked_entities": {"nl": "Gekoppelde entiteiten", "en": "Linked entities"},
+    "shared_signals": {"nl": "Gedeelde signalen", "en": "Shared signals"},
+    "linked_click_hint": {
+        "nl": "Klik een rij aan om die entiteit te openen.",
+        "en": "Select a row to open that entity.",
+    },
+    "map_title": {"nl": "Kaart", "en": "Map"},
+    "map_intro": {
+        "nl": "Signalen op zeshoeken (H3), havens en luchthavens, en stromen vanuit havens in "
+        "het buitenland. Klik op een zeshoek of haven om de hele app op die gemeente te filteren.",
+        "en": "Signals on hexagons (H3), ports and airports, and flows from ports abroad. Click "
+        "a hexagon or port to filter the whole app on its municipality.",
+    },
+    "map_offline": {
+        "nl": "Offline kaart: er wordt geen achtergrondkaart geladen (geschikt voor gesloten "
+        "netwerken). Lagen en plaatsnamen worden op een effen achtergrond getekend. Een online "
+        "achtergrondkaart stelt u in met streamlit_config/map.toml.",
+        "en": "Offline map: no basemap is loaded (suitable for closed networks). Layers and "
+        "place names are drawn on a plain background. Configure an online basemap in "
+        "streamlit_config/map.toml.",
+    },
+    "map_metric": {"nl": "Intensiteit", "en": "Intensity"},
+    "map_resolution": {"nl": "Zeshoeken", "en": "Hexagons"},
+    "map_res_7": {"nl": "fijn", "en": "fine"},
+    "map_res_5": {"nl": "grof", "en": "coarse"},
+    "map_flow_kind": {"nl": "Stromen", "en": "Flows"},
+    "flows_all": {"nl": "alle", "en": "all"},
+    "flows_smuggling": {"nl": "smokkel (drugs, mensen)", "en": "smuggling (drugs, people)"},
+    "flows_money": {"nl": "geld en handel", "en": "money and trade"},
+    "layer_hexagons": {"nl": "Zeshoeken", "en": "Hexagons"},
+    "layer_nodes": {"nl": "Havens en luchthavens", "en": "Ports and airports"},
+    "layer_flows": {"nl": "Stromen", "en": "Flows"},
+    "layer_places": {"nl": "Plaatsnamen", "en": "Place names"},
+    "map_world": {"nl": "Wereldbeeld", "en": "World view"},
+    "map_filtered": {
+        "nl": "Filter gezet op gemeente(n) {codes}; alle pagina's tonen nu deze selectie.",
+        "en": "Filter set to municipality(ies) {codes}; every page now shows this selection.",
+    },
+    "map_click_hint": {
+        "nl": "Klik op zeshoeken of havens (Shift voor meer) om te filteren.",
+        "en": "Click hexagons or ports (Shift for more) to filter.",
+    },
+    "amount_eur": {"nl": "Bedrag (EUR)", "en": "Amount (EUR)"},
+    "high_severity": {"nl": "Ernstig (4–5)", "en": "Severe (4–5)"},
+    "abroad_or_unknown": {"nl": "Buitenland of onbekend", "en": "Abroad or unknown"},
+    "node_seaport": {"nl": "zeehaven", "en": "sea port"},
+    "node_airport": {"nl": "luchthaven", "en": "airport"},
+    "top_ports": {"nl": "Drukste havens en luchthavens", "en": "Busiest ports and airports"},
+    "top_flows": {"nl": "Zwaarste stromen", "en": "Heaviest flows"},
+    "node": {"nl": "Haven", "en": "Port"},
+    "municipality": {"nl": "Gemeente", "en": "Municipality"},
+    "flow": {"nl": "Stroom", "en": "Flow"},
+    "flow_kind": {"nl": "Soort", "en": "Kind"},
 }
 
 
@@ -279,6 +467,19 @@ def fmt_int(value: int | float, lang: str) -> str:
     """1.234.567 in Dutch, 1,234,567 in English."""
     text = f"{int(round(value)):,}"
     return text.replace(",", ".") if lang == "nl" else text
+
+
+def fmt_decimal(value: float, lang: str, digits: int = 1) -> str:
+    """1.234,5 in Dutch, 1,234.5 in English."""
+    text = f"{float(value):,.{digits}f}"
+    if lang != "nl":
+        return text
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_eur(value: float, lang: str) -> str:
+    """EUR 1.234.567 (whole euros)."""
+    return f"€ {fmt_int(value, lang)}"
 
 
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:

@@ -38,6 +38,8 @@ DATA_TABLES = (
     "network",
     "rollup_signal_month",
     "rollup_node_month",
+    "rollup_facilitator_month",
+    "rollup_h3_month",
     "rollup_refresh",
     "seed_run",
 )

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-# Rollup table -> its grain columns (kept in step with the unique constraints in 0002).
+# Rollup table -> its grain columns (kept in step with the unique constraints in 0002 and 0006).
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -25,6 +25,28 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "node_code",
         "origin_node_code",
         "phenomenon_code",
+        "owner_agency",
+        "handling_code",
+        "audience_mask",
+    ),
+    # migration 0006: facilitator rankings and the map
+    "rollup_facilitator_month": (
+        "month",
+        "entity_id",
+        "phenomenon_code",
+        "municipality_code",
+        "owner_agency",
+        "network_id",
+        "reliability",
+        "credibility",
+        "handling_code",
+        "audience_mask",
+    ),
+    "rollup_h3_month": (
+        "month",
+        "h3_r7",
+        "phenomenon_code",
+        "municipality_code",
         "owner_agency",
         "handling_code",
         "audience_mask",

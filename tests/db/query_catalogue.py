@@ -14,10 +14,14 @@ from warehouse.queries import (
     briefing,
     coverage,
     deliveries,
+    entity,
     export_rows,
+    facilitators,
+    geo,
     reference,
     status,
 )
+from warehouse.scoring import Weights
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -37,6 +41,8 @@ VOLATILE = {"refreshed_at", "loaded_at"}
 
 NO_ARGS: Callable[[Filters], dict[str, Any]] = lambda f: {}  # noqa: E731
 WITH_FILTERS: Callable[[Filters], dict[str, Any]] = lambda f: {"filters": f}  # noqa: E731
+# Entity 1 is a network member reported under many audiences in the small seed.
+ENTITY: Callable[[Filters], dict[str, Any]] = lambda f: {"entity_id": 1}  # noqa: E731
 
 
 def _streamed(**kwargs: Any) -> list:
@@ -74,4 +80,21 @@ CATALOGUE: dict[str, Call] = {
     "briefing.headline": (briefing.headline, WITH_FILTERS),
     "briefing.phenomenon_by_region": (briefing.phenomenon_by_region, WITH_FILTERS),
     "briefing.added_value": (briefing.added_value, WITH_FILTERS),
+    "facilitators.facilitator_components": (facilitators.facilitator_components, WITH_FILTERS),
+    "facilitators.facilitator_ranking": (
+        facilitators.facilitator_ranking,
+        lambda f: {"filters": f, "weights": Weights(money=1.0), "half_life_days": 90},
+    ),
+    "facilitators.category_summary": (facilitators.category_summary, WITH_FILTERS),
+    "facilitators.facilitator_categories": (facilitators.facilitator_categories, NO_ARGS),
+    "geo.hexagons": (geo.hexagons, WITH_FILTERS),
+    "geo.hexagons_r5": (geo.hexagons, lambda f: {"filters": f, "resolution": 5}),
+    "geo.nodes": (geo.nodes, WITH_FILTERS),
+    "geo.flows": (geo.flows, WITH_FILTERS),
+    "entity.entity_profile": (entity.entity_profile, ENTITY),
+    "entity.entity_timeline": (entity.entity_timeline, ENTITY),
+    "entity.entity_agencies": (entity.entity_agencies, ENTITY),
+    "entity.entity_networks": (entity.entity_networks, ENTITY),
+    "entity.linked_entities": (entity.linked_entities, ENTITY),
+    "entity.entity_interventions": (entity.entity_interventions, ENTITY),
 }

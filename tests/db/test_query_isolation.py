@@ -26,6 +26,8 @@ AUDIENCE_TABLES = (
     "signal",
     "rollup_signal_month",
     "rollup_node_month",
+    "rollup_facilitator_month",
+    "rollup_h3_month",
 )
 
 

@@ -21,6 +21,22 @@ RAW_NODE_MONTH = """
            count(*) as signal_count, sum(coalesce(amount_eur, 0))::numeric(20, 2) as amount_eur
     from signal where node_code is not null group by 1, 2, 3, 4, 5, 6, 7
 """
+RAW_FACILITATOR_MONTH = """
+    select date_trunc('month', s.observed_on)::date as month, l.entity_id, s.phenomenon_code,
+           s.municipality_code, s.owner_agency, s.network_id, s.reliability, s.credibility,
+           s.handling_code, s.audience_mask, count(*) as signal_count,
+           sum(coalesce(s.amount_eur, 0))::numeric(20, 2) as amount_eur,
+           sum(s.severity) as severity_sum
+    from signal_entity l join signal s on s.id = l.signal_id
+    where l.role = 'facilitator' group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+"""
+RAW_H3_MONTH = """
+    select date_trunc('month', observed_on)::date as month, h3_r7, phenomenon_code,
+           municipality_code, owner_agency, handling_code, audience_mask,
+           count(*) as signal_count, sum(coalesce(amount_eur, 0))::numeric(20, 2) as amount_eur,
+           sum(severity) as severity_sum, count(*) filter (where severity >= 4) as high_severity_count
+    from signal where h3_r7 is not null group by 1, 2, 3, 4, 5, 6, 7
+"""
 
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -33,6 +49,8 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
     [
         ("rollup_signal_month", RAW_SIGNAL_MONTH),
         ("rollup_node_month", RAW_NODE_MONTH),
+        ("rollup_facilitator_month", RAW_FACILITATOR_MONTH),
+        ("rollup_h3_month", RAW_H3_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
@@ -55,13 +73,28 @@ def test_rollup_grain_is_unique(warehouse, rollup):
     assert duplicates == []
 
 
-def test_rollup_region_follows_municipality(warehouse):
+@pytest.mark.parametrize(
+    "rollup", ["rollup_signal_month", "rollup_facilitator_month", "rollup_h3_month"]
+)
+def test_rollup_region_follows_municipality(warehouse, rollup):
     with warehouse.engine.connect() as conn:
         wrong = conn.scalar(
             text(
-                "select count(*) from rollup_signal_month r left join municipality m "
+                f"select count(*) from {rollup} r left join municipality m "
                 "on m.gm_code = r.municipality_code "
                 "where r.region_code is distinct from m.region_code"
+            )
+        )
+    assert wrong == 0
+
+
+def test_facilitator_rollup_carries_the_entity_category(warehouse):
+    with warehouse.engine.connect() as conn:
+        wrong = conn.scalar(
+            text(
+                "select count(*) from rollup_facilitator_month r join entity e "
+                "on e.id = r.entity_id "
+                "where r.facilitator_category is distinct from e.facilitator_category"
             )
         )
     assert wrong == 0
@@ -74,3 +107,13 @@ def test_refresh_records_its_counts(warehouse):
         for rollup in ROLLUPS:
             assert rows[rollup].source_rows == signals
             assert rows[rollup].rollup_rows == conn.scalar(text(f"select count(*) from {rollup}"))
+
+
+@pytest.mark.parametrize("rollup", list(ROLLUPS))
+def test_every_rollup_can_refresh_by_month(rollup):
+    # refresh_months deletes a month's rows and re-runs the SQL for those months only: a rollup
+    # without the month filter would insert every other month a second time.
+    from warehouse.rollups import SQL_DIR
+
+    sql = (SQL_DIR / f"{rollup}.sql").read_text(encoding="utf-8")
+    assert "cast(:months as date []) is null" in sql and ":lo" in sql and ":hi" in sql

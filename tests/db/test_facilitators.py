@@ -1,0 +1,97 @@
+"""Facilitator rankings find the planted facilitators, respect need-to-know, and show the
+sharing lens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import make_viewer
+from warehouse.filters import Filters
+from warehouse.queries import facilitators
+from warehouse.scoped import scoped
+
+LAST_YEAR = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1))
+
+
+def ranking(app_engine, agency: str, filters: Filters = LAST_YEAR, role: str = "analyst"):
+    viewer = make_viewer(agency, role)
+    with scoped(viewer, engine=app_engine) as conn:
+        return facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=filters)
+
+
+@pytest.mark.parametrize("filters", [LAST_YEAR, Filters()], ids=["last-year", "everything"])
+@pytest.mark.parametrize("agency", ["politie", "douane", "fiod"])
+def test_planted_facilitators_rank_in_the_top_ten_of_their_category(
+    warehouse, app_engine, agency, filters
+):
+    ranked = ranking(app_engine, agency, filters)
+    planted = warehouse.manifest["facilitators"]
+    top = ranked[ranked["rank_in_category"] <= 10]
+    hits = [f for f in planted if f["entity_id"] in set(top["entity_id"])]
+    assert len(hits) / len(planted) >= 0.8, ranked.head(20)
+    first = ranked.set_index("entity_id").loc[planted[0]["entity_id"]]
+    assert first["category"] == planted[0]["category"]
+    assert first["agencies"] == len(planted[0]["agencies"])
+    assert first["networks"] >= len(planted[0]["networks"])
+
+
+def test_restricted_facilitator_ranks_for_its_owner_only(warehouse, app_engine):
+    restricted = warehouse.manifest["restricted_facilitators"][0]
+    owner = restricted["audience"][0]
+    own = ranking(app_engine, owner, Filters()).set_index("entity_id")
+    row = own.loc[restricted["entity_id"]]
+    assert row["rank_in_category"] <= 10 and row["category"] == "TRUST_OFFICE"
+    # Only the owner reported it: the score on its own data is the whole score.
+    assert row["own_score"] == pytest.approx(row["score"])
+    for other in ("politie", "douane", "defensie"):
+        assert other != owner
+        for filters in (Filters(), LAST_YEAR):
+            assert restricted["entity_id"] not in set(
+                ranking(app_engine, other, filters)["entity_id"]
+            )
+
+
+def test_sharing_lens_lists_what_only_partners_reported(warehouse, app_engine):
+    from warehouse.scoring import only_through_partners
+
+    ranked = ranking(app_engine, "defensie")
+    shared_only = only_through_partners(ranked)
+    assert 0 < len(shared_only) < len(ranked)
+    assert (shared_only["own_score"] == 0).all()
+    planted = {f["entity_id"] for f in warehouse.manifest["facilitators"]}
+    assert planted <= set(shared_only["entity_id"])  # defensie reports none of them
+    assert (ranked["own_score"] <= ranked["score"] + 1e-9).all()
+
+
+def test_rank_change_compares_with_the_previous_period(app_engine):
+    ranked = ranking(app_engine, "politie")
+    known = ranked.dropna(subset=["previous_rank_in_category"])
+    assert len(known) > 10
+    assert (
+        known["rank_change"] == known["previous_rank_in_category"] - known["rank_in_category"]
+    ).all()
+
+
+def test_managers_get_suppressed_category_counts_and_no_entities(app_engine):
+    viewer = make_viewer("politie", "manager")
+    with scoped(viewer, engine=app_engine) as conn:
+        assert facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR).empty
+        summary = facilitators.category_summary(conn=conn, viewer=viewer, filters=LAST_YEAR)
+    assert "entity_id" not in summary.columns and "display_name" not in summary.columns
+    assert len(summary) > 5
+    small = summary["suppressed"]
+    assert summary.loc[small, "signals"].isna().all()
+    assert (summary.loc[~small, "signals"] >= 5).all()
+
+
+def test_category_summary_equals_the_ranking(app_engine):
+    viewer = make_viewer("om")
+    with scoped(viewer, engine=app_engine) as conn:
+        summary = facilitators.category_summary(conn=conn, viewer=viewer, filters=LAST_YEAR)
+        ranked = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
+    per = ranked.groupby("category")["signals"].sum()
+    assert (
+        summary.set_index("category")["signals"].sort_index().tolist() == per.sort_index().tolist()
+    )

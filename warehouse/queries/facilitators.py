@@ -1,0 +1,215 @@
+"""Facilitator rankings: per-facilitator score components from rollup_facilitator_month (SQL
+here), scored by warehouse/scoring.py. Analysts get names and scores; viewers without row access
+get only per-category aggregates with small-cell suppression."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from warehouse import scoring
+from warehouse.filters import Filters
+from warehouse.queries.where import where
+from warehouse.settings import get_settings
+from warehouse.suppression import needs_suppression, suppress
+from warehouse.viewer import Viewer
+
+MEASURES = ("agencies", "networks", "signals", "volume", "money", "severity")
+COMPONENT_COLUMNS = [
+    "entity_id",
+    "display_name",
+    "category",
+    *MEASURES,
+    *(f"own_{m}" for m in MEASURES),
+]
+RANKING_COLUMNS = [
+    *COMPONENT_COLUMNS,
+    *(f"n_{c}" for c in scoring.COMPONENTS),
+    *(f"p_{c}" for c in scoring.COMPONENTS),
+    "score",
+    "own_score",
+    "rank",
+    "rank_in_category",
+    "previous_rank_in_category",
+    "rank_change",
+]
+SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
+    """The filters' months, or the months the viewer has facilitator data for."""
+    if filters.start and filters.end:
+        return filters.start, filters.end
+    row = conn.execute(
+        text("select min(month) as a, max(month) as b from rollup_facilitator_month")
+    ).one()
+    if row.a is None:
+        return None
+    return filters.start or row.a, filters.end or row.b
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of equal length that ends the month before start."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return add_months(start, -months), add_months(start, -1)
+
+
+def facilitator_components(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    half_life_days: int = scoring.HALF_LIFE_DAYS,
+) -> pd.DataFrame:
+    """One row per facilitator the viewer may see in the period: the raw score components on
+    everything visible and on the viewer's own agency's signals (own_*). Analysts only."""
+    span = _period(conn, filters)
+    if not viewer.sees_rows or span is None:
+        return pd.DataFrame(columns=COMPONENT_COLUMNS)
+    start, end = span
+    clause, params = where(replace(filters, start=start, end=end))
+    reference = add_months(end, 1) - dt.timedelta(days=1)
+    sql = text(
+        f"""
+        with quality as (
+            select r.code as reliability, c.code as credibility, r.w * c.w as weight
+            from unnest(cast(:rel_codes as text[]), cast(:rel_w as float8[])) as r (code, w)
+            cross join unnest(cast(:cred_codes as int[]), cast(:cred_w as float8[])) as c (code, w)
+        ),
+
+        weighted as (
+            select
+                f.entity_id, f.facilitator_category, f.owner_agency, f.network_id,
+                f.signal_count, f.amount_eur, f.severity_sum, q.weight,
+                -- capped: a period far from the data would underflow (0.5^60 is nothing)
+                q.weight * power(0.5, least(60.0, greatest(0, :reference - (f.month + 14))::float8
+                                                  / :half_life)) as decayed,
+                f.owner_agency = :own as own
+            from rollup_facilitator_month as f
+            join quality as q
+                on q.reliability = f.reliability::text and q.credibility = f.credibility
+            where {clause}
+        ),
+
+        per_entity as (
+            select
+                entity_id,
+                max(facilitator_category) as category,
+                count(distinct owner_agency) as agencies,
+                count(distinct network_id) as networks,
+                sum(signal_count) as signals,
+                sum(signal_count * decayed) as volume,
+                sum(amount_eur * weight) as money,
+                sum(severity_sum * weight) / nullif(sum(signal_count * weight), 0) as severity,
+                count(distinct owner_agency) filter (where own) as own_agencies,
+                count(distinct network_id) filter (where own) as own_networks,
+                coalesce(sum(signal_count) filter (where own), 0) as own_signals,
+                coalesce(sum(signal_count * decayed) filter (where own), 0) as own_volume,
+                coalesce(sum(amount_eur * weight) filter (where own), 0) as own_money,
+                sum(severity_sum * weight) filter (where own)
+                    / nullif(sum(signal_count * weight) filter (where own), 0) as own_severity
+            from weighted
+            group by entity_id
+        )
+
+        select p.entity_id, e.display_name, coalesce(p.category, '') as category,
+               p.agencies, p.networks, p.signals, p.volume, p.money, p.severity,
+               p.own_agencies, p.own_networks, p.own_signals, p.own_volume, p.own_money,
+               p.own_severity
+        from per_entity as p
+        left join entity as e on e.id = p.entity_id
+        order by p.entity_id
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    params |= {
+        "rel_codes": list(scoring.RELIABILITY_WEIGHT),
+        "rel_w": list(scoring.RELIABILITY_WEIGHT.values()),
+        "cred_codes": list(scoring.CREDIBILITY_WEIGHT),
+        "cred_w": list(scoring.CREDIBILITY_WEIGHT.values()),
+        "reference": reference,
+        "half_life": float(max(1, half_life_days)),
+        "own": viewer.agency,
+    }
+    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=COMPONENT_COLUMNS)
+    for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
+        df[col] = df[col].astype(float)
+    return df
+
+
+def facilitator_ranking(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    weights: scoring.Weights = scoring.DEFAULT_WEIGHTS,
+    half_life_days: int = scoring.HALF_LIFE_DAYS,
+) -> pd.DataFrame:
+    """Facilitators ranked overall and per category, with every component, the score on the
+    viewer's own agency's data (own_score, same scale) and the rank change against the previous
+    period of equal length. Empty for viewers without row access."""
+    span = _period(conn, filters)
+    if not viewer.sees_rows or span is None:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    current = facilitator_components(
+        conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
+    )
+    if current.empty:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    prev_start, prev_end = previous_period(*span)
+    before = facilitator_components(
+        conn=conn,
+        viewer=viewer,
+        filters=replace(filters, start=prev_start, end=prev_end),
+        half_life_days=half_life_days,
+    )
+    ranked = scoring.rank(scoring.score(current, weights))
+    own = scoring.score(scoring.own_share(ranked), weights, reference=current)
+    ranked["own_score"] = own["score"].to_numpy()
+    previous = scoring.rank(scoring.score(before, weights)) if len(before) else before
+    return scoring.rank_change(ranked, previous)[RANKING_COLUMNS]
+
+
+def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
+    """Per facilitator category: how many facilitators, signals, networks and reporting agencies
+    (no entity shown); suppressed for viewers without row access."""
+    clause, params = where(filters)
+    sql = text(
+        f"""
+        select coalesce(facilitator_category, '') as category,
+               count(distinct entity_id) as facilitators,
+               sum(signal_count) as signals,
+               count(distinct network_id) as networks,
+               count(distinct owner_agency) as agencies,
+               sum(amount_eur) as amount_eur
+        from rollup_facilitator_month
+        where {clause}
+        group by 1
+        order by 3 desc, 1
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=SUMMARY_COLUMNS)
+    df["amount_eur"] = df["amount_eur"].astype(float)
+    if not needs_suppression(viewer):
+        return df.assign(suppressed=False)
+    k = get_settings().suppression_k
+    out = suppress(df, count="signals", measures=("networks", "agencies", "amount_eur"), k=k)
+    few = (out["facilitators"] > 0) & (out["facilitators"] < k)
+    out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
+    out["suppressed"] = out["suppressed"] | few
+    return out
+
+
+def facilitator_categories(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
+    """The facilitator categories (reference data): code, kind, Dutch and English names."""
+    sql = text("select code, kind, name_nl, name_en from facilitator_category order by code")
+    return pd.DataFrame(
+        conn.execute(sql).mappings().all(), columns=["code", "kind", "name_nl", "name_en"]
+    )

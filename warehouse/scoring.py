@@ -1,0 +1,142 @@
+"""The facilitator score: pure functions over per-facilitator components, no database, no
+Streamlit, so that the formula is unit-tested and the page can show every step of it.
+
+Raw components per facilitator (computed in SQL from rollup_facilitator_month, each signal
+weighted by `quality` = reliability weight x credibility weight):
+
+- agencies: distinct owning agencies that reported it;
+- networks: distinct networks served (network of the signals linking it as facilitator);
+- volume:   sum over signals of quality x 0.5 ** (age in days / half-life), age relative to the
+            end of the selected period (a signal from half a year ago counts half);
+- money:    sum over signals of quality x amount in EUR;
+- severity: quality-weighted mean severity (1..5).
+
+Normalised to 0..1 against the facilitators the viewer may see in the period: agencies as a
+share of the most agencies any facilitator has, networks, volume and money on a log scale
+(log(1+x) / log(1+max), heavy tails would otherwise flatten everyone else), severity as
+(mean - 1) / 4. Score = 100 x sum(weight x normalised) / sum(weights): 0..100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+# Europol 4x4 evaluation: how much one signal counts, by source reliability and by information
+# credibility. X (reliability cannot be judged) sits between C and D.
+RELIABILITY_WEIGHT: dict[str, float] = {"A": 1.0, "B": 0.8, "C": 0.5, "X": 0.4, "D": 0.3}
+CREDIBILITY_WEIGHT: dict[int, float] = {1: 1.0, 2: 0.8, 3: 0.5, 4: 0.3}
+HALF_LIFE_DAYS = 180
+COMPONENTS = ("agencies", "networks", "volume", "money", "severity")
+LOG_SCALED = frozenset({"networks", "volume", "money"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Relative weight of each component (any non-negative numbers; they are normalised)."""
+
+    agencies: float = 0.25
+    networks: float = 0.25
+    volume: float = 0.20
+    money: float = 0.15
+    severity: float = 0.15
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: max(0.0, float(v)) for k, v in asdict(self).items()}
+
+    @property
+    def total(self) -> float:
+        return sum(self.as_dict().values())
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def quality(reliability: str, credibility: int) -> float:
+    """How much one signal counts (0..1) given its 4x4 evaluation."""
+    return RELIABILITY_WEIGHT[reliability] * CREDIBILITY_WEIGHT[credibility]
+
+
+def decay(age_days: float | np.ndarray, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
+    """0.5 ** (age / half-life); signals after the reference date count fully."""
+    age = np.maximum(np.asarray(age_days, dtype=float), 0.0)
+    return np.power(0.5, age / float(half_life_days))
+
+
+def normalise(raw: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """n_<component> in 0..1 for each row of raw, scaled against reference (default: raw)."""
+    ref = raw if reference is None else reference
+    out = pd.DataFrame(index=raw.index)
+    for comp in COMPONENTS:
+        x = raw[comp].astype(float).fillna(0.0).clip(lower=0.0)
+        if comp == "severity":
+            out[f"n_{comp}"] = ((x - 1.0) / 4.0).clip(0.0, 1.0).where(x > 0, 0.0)
+            continue
+        top = float(ref[comp].astype(float).fillna(0.0).max()) if len(ref) else 0.0
+        if top <= 0:
+            out[f"n_{comp}"] = 0.0
+        elif comp in LOG_SCALED:
+            out[f"n_{comp}"] = (np.log1p(x) / np.log1p(top)).clip(0.0, 1.0)
+        else:
+            out[f"n_{comp}"] = (x / top).clip(0.0, 1.0)
+    return out
+
+
+def score(
+    raw: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """raw plus n_<component> (0..1), p_<component> (points it contributes) and score (0..100);
+    the points add up to the score, which is what the page shows as the explanation."""
+    norm = normalise(raw, reference)
+    w = weights.as_dict()
+    total = weights.total or 1.0
+    out = pd.concat([raw, norm], axis=1)
+    for comp in COMPONENTS:
+        out[f"p_{comp}"] = 100.0 * w[comp] * out[f"n_{comp}"] / total
+    out["score"] = out[[f"p_{c}" for c in COMPONENTS]].sum(axis=1)
+    return out
+
+
+def rank(scored: pd.DataFrame, group: str = "category") -> pd.DataFrame:
+    """rank (overall) and rank_in_category, 1 = highest score; ties broken by entity id so the
+    order is the same on every run."""
+    out = scored.sort_values(["score", "entity_id"], ascending=[False, True], ignore_index=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    out["rank_in_category"] = out.groupby(group, dropna=False).cumcount() + 1
+    return out
+
+
+def rank_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """current plus previous_rank_in_category and rank_change (positive: climbed; NA: not
+    ranked in the previous period)."""
+    prev = previous.set_index("entity_id")["rank_in_category"] if len(previous) else pd.Series()
+    out = current.copy()
+    out["previous_rank_in_category"] = out["entity_id"].map(prev).astype("Int64")
+    out["rank_change"] = (out["previous_rank_in_category"] - out["rank_in_category"]).astype(
+        "Int64"
+    )
+    return out
+
+
+def own_share(components: pd.DataFrame, prefix: str = "own_") -> pd.DataFrame:
+    """The components restricted to one agency's own data, under the plain component names.
+
+    Severity is a mean, and a subset's mean can exceed the whole's; the own-data severity is
+    therefore the full severity scaled by the own share of the weighted volume, so that the
+    score on one's own data is never above the score on everything one may see."""
+    cols = {f"{prefix}{c}": c for c in COMPONENTS}
+    own = components[["entity_id", *cols]].rename(columns=cols)
+    full_volume = components["volume"].astype(float)
+    share = (own["volume"].astype(float) / full_volume.where(full_volume > 0)).fillna(0.0)
+    full_severity = components["severity"].astype(float).fillna(0.0)
+    own["severity"] = (1.0 + (full_severity - 1.0).clip(lower=0.0) * share.clip(0.0, 1.0)).where(
+        full_severity > 0, 0.0
+    )
+    return own
+
+
+def only_through_partners(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Facilitators the viewer's agency reported nothing on: visible only through sharing."""
+    return ranked[ranked["own_signals"].fillna(0) == 0]
