@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-# Rollup table -> its grain columns (kept in step with the unique constraints in 0002).
+# Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005).
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -27,6 +27,15 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "owner_agency",
         "handling_code",
         "audience_mask",
+    ),
+    "rollup_entity_month": (
+        "month",
+        "phenomenon_code",
+        "municipality_code",
+        "owner_agency",
+        "handling_code",
+        "audience_mask",
+        "entity_id",
     ),
 }
 

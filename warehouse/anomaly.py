@@ -1,0 +1,154 @@
+"""Anomaly flags for monthly counts (pure: numbers in, numbers out; no database, no Streamlit).
+
+For one series (one indicator in one region, complete months, zeros filled in):
+
+- level: median of the 12 months that end three months before the month (a two-month guard band,
+  so that a cluster building up over a few months does not raise its own baseline);
+- season: mean of the same month a year earlier and its two neighbours;
+- expected: the higher of level and season, at least 1 (a New Year peak that also happened last
+  year is not an anomaly; an empty history does not make a single signal remarkable);
+- dispersion: robust variance over mean of the baseline window (MAD-based, at least 1), so that a
+  naturally erratic series needs a larger excess (quasi-Poisson); only when the level is at least
+  10 a month: below that a plain Poisson is used, since a dozen small counts cannot tell
+  overdispersion from noise (the minimum count and ratio guard small series instead);
+- p: upper-tail probability of the count under a quasi-Poisson with that mean and dispersion,
+  for the month itself and for the month with the two before it when all three are above
+  expected (a sustained rise, such as a corruption cluster, that no single month shows);
+- flagged: the count (or the three-month sum) is at least `min_count`, at least `min_ratio`
+  times expected, and p is at most `alpha`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+WINDOW = 12  # months in the baseline
+GUARD = 2  # months between the baseline window and the month scored
+MIN_HISTORY = 6  # months of baseline needed before a month is scored
+SUSTAINED = 3  # months in the sustained-rise test
+MAD_SCALE = 1.4826  # MAD -> standard deviation for a normal distribution
+DISPERSION_MIN_LEVEL = 10.0  # below this level a plain Poisson is used
+
+
+@dataclass(frozen=True)
+class Method:
+    min_count: int = 5
+    min_ratio: float = 1.5
+    alpha: float = 0.01
+
+
+def log_poisson_sf(count: float, mean: float) -> float:
+    """log P(X >= count) for X ~ Poisson(mean), continuous in count (the regularised lower
+    incomplete gamma P(count, mean)); 0.0 (p = 1) for count <= 0."""
+    if count <= 0:
+        return 0.0
+    if mean <= 0:
+        return -math.inf
+    a, x = float(count), float(mean)
+    # Series P(a, x) = x^a e^-x / Gamma(a+1) * sum_n x^n / ((a+1)...(a+n)); converges for all x,
+    # quickly when a > x (the case that matters: counts above what is expected).
+    term, total, n = 1.0, 1.0, 0
+    while n < 100_000:
+        n += 1
+        term *= x / (a + n)
+        total += term
+        if term < total * 1e-15:
+            break
+    log_p = a * math.log(x) - x - math.lgamma(a + 1) + math.log(total)
+    return min(0.0, log_p)
+
+
+def _mad_dispersion(window: np.ndarray, level: float) -> float:
+    if level < DISPERSION_MIN_LEVEL:
+        return 1.0
+    mad = float(np.median(np.abs(window - np.median(window))))
+    return max(1.0, (MAD_SCALE * mad) ** 2 / max(level, 1.0))
+
+
+def score_series(counts: np.ndarray | list[float], method: Method = Method()) -> pd.DataFrame:
+    """Score every month of one series. Columns: expected, dispersion, log10_p (this month),
+    sustained_log10_p (this month and the two before), kind ("month", "sustained" or ""),
+    significance (-log10 p of the test that fired, else of the month's), flagged. Months without
+    enough history get NaN and are never flagged."""
+    y = np.asarray(counts, dtype=float)
+    n = len(y)
+    expected = np.full(n, np.nan)
+    dispersion = np.full(n, np.nan)
+    for t in range(n):
+        stop = t - GUARD  # exclusive end of the baseline window
+        window = y[max(0, stop - WINDOW) : max(0, stop)]
+        if len(window) < MIN_HISTORY:
+            continue
+        level = float(np.median(window))
+        season = float(np.mean(y[t - 13 : t - 10])) if t >= 13 else 0.0
+        expected[t] = max(level, season, 1.0)
+        dispersion[t] = _mad_dispersion(window, level)
+    log10_p = np.full(n, np.nan)
+    sustained = np.full(n, np.nan)
+    kind = np.full(n, "", dtype=object)
+    ln10 = math.log(10)
+    for t in range(n):
+        if np.isnan(expected[t]):
+            continue
+        phi = dispersion[t]
+        log10_p[t] = log_poisson_sf(y[t] / phi, expected[t] / phi) / ln10
+        run = slice(t - SUSTAINED + 1, t + 1)
+        if t >= SUSTAINED - 1 and not np.isnan(expected[run]).any():
+            total, base = float(y[run].sum()), float(expected[run].sum())
+            sustained[t] = log_poisson_sf(total / phi, base / phi) / ln10
+        if _passes(y[t], expected[t], log10_p[t], method):
+            kind[t] = "month"
+        elif (
+            not np.isnan(sustained[t])
+            and bool((y[run] > expected[run]).all())
+            and _passes(float(y[run].sum()), float(expected[run].sum()), sustained[t], method)
+        ):
+            # A sustained rise: every month of the run above expected, the run significant.
+            kind[t] = "sustained"
+    significance = -np.where(kind == "sustained", sustained, log10_p).astype(float)
+    return pd.DataFrame(
+        {
+            "expected": expected,
+            "dispersion": dispersion,
+            "log10_p": log10_p,
+            "sustained_log10_p": sustained,
+            "significance": significance,
+            "kind": kind,
+            "flagged": kind != "",
+        }
+    )
+
+
+def _passes(count: float, expected: float, log10_p: float, method: Method) -> bool:
+    return bool(
+        count >= method.min_count
+        and count >= method.min_ratio * expected
+        and log10_p <= math.log10(method.alpha)
+    )
+
+
+def score_frame(
+    df: pd.DataFrame, *, keys: list[str], count: str = "count", method: Method = Method()
+) -> pd.DataFrame:
+    """Score every series in a long frame (one row per key combination and month, sorted by
+    month within each series, complete months)."""
+    parts = []
+    for _, group in df.groupby(keys, sort=False):
+        scored = score_series(group[count].to_numpy(dtype=float), method)
+        scored.index = group.index
+        parts.append(scored)
+    if not parts:
+        return df.assign(
+            expected=np.nan,
+            dispersion=np.nan,
+            log10_p=np.nan,
+            sustained_log10_p=np.nan,
+            significance=np.nan,
+            kind="",
+            flagged=False,
+        )
+    return df.join(pd.concat(parts))

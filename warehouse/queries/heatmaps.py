@@ -1,0 +1,194 @@
+"""Phenomenon heatmaps: phenomenon x region and phenomenon x month, four measures per cell, a
+comparison with the previous period, and the row-level drill-down behind one cell.
+
+Cells come from the rollups (signals, amount and contributing agencies from
+rollup_signal_month, distinct entities from rollup_entity_month); only the drill-down reads
+signals, bounded by the cell, the filters and a limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from warehouse.filters import Filters
+from warehouse.queries.indicators import add_months, window
+from warehouse.queries.where import Columns, where
+from warehouse.settings import get_settings
+from warehouse.suppression import needs_suppression, suppress
+from warehouse.viewer import Viewer
+
+Axis = Literal["region", "month"]
+METRICS = ("signals", "amount_eur", "entities", "agencies")
+DIMENSION = {"region": "region_code", "month": "month"}
+DRILLDOWN_LIMIT = 500
+DRILLDOWN_COLUMNS = [
+    "source_ref",
+    "owner_agency",
+    "phenomenon_code",
+    "observed_on",
+    "municipality",
+    "region_code",
+    "node_code",
+    "amount_eur",
+    "severity",
+    "reliability",
+    "credibility",
+    "handling_code",
+]
+
+
+def _cells(conn: Connection, filters: Filters, axis: Axis) -> pd.DataFrame:
+    dim = DIMENSION[axis]  # a column name from the constant above, never input
+    clause, params = where(filters)
+    signals = conn.execute(
+        text(
+            f"""
+            select phenomenon_code, {dim} as {dim}, sum(signal_count) as signals,
+                   sum(amount_eur) as amount_eur, count(distinct owner_agency) as agencies
+            from rollup_signal_month
+            where {clause}
+            group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+        ),
+        params,
+    ).mappings()
+    cells = pd.DataFrame(signals.all(), columns=["phenomenon_code", dim, *METRICS[:2], "agencies"])
+    entities = conn.execute(
+        text(
+            f"""
+            with pairs as (
+                select distinct phenomenon_code, {dim} as {dim}, entity_id
+                from rollup_entity_month
+                where {clause}
+            )
+
+            select phenomenon_code, {dim}, count(*) as entities from pairs group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+        ),
+        params,
+    ).mappings()
+    ents = pd.DataFrame(entities.all(), columns=["phenomenon_code", dim, "entities"])
+    out = cells.merge(ents, how="left", on=["phenomenon_code", dim])
+    out["entities"] = out["entities"].fillna(0).astype("int64")
+    out["amount_eur"] = out["amount_eur"].astype(float)
+    return out[["phenomenon_code", dim, *METRICS]].sort_values(
+        ["phenomenon_code", dim], ignore_index=True, na_position="first"
+    )
+
+
+def _guard(df: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    if needs_suppression(viewer):
+        return suppress(
+            df, count="signals", measures=METRICS[1:], k=get_settings().suppression_k
+        )
+    return df.assign(suppressed=False)
+
+
+def heatmap(
+    *, conn: Connection, viewer: Viewer, filters: Filters, axis: Axis = "region"
+) -> pd.DataFrame:
+    """One row per phenomenon and region (or month) with signals, amount_eur, entities and
+    agencies; managers: cells under k suppressed (every measure withheld)."""
+    return _guard(_cells(conn, filters, axis), viewer)
+
+
+def previous_period(filters: Filters, start: dt.date, end: dt.date) -> Filters:
+    """The same filters over the period of equal length just before [start, end]."""
+    length = (end.year - start.year) * 12 + end.month - start.month + 1
+    return replace(filters, start=add_months(start, -length), end=add_months(end, -length))
+
+
+def heatmap_change(
+    *, conn: Connection, viewer: Viewer, filters: Filters, axis: Axis = "region"
+) -> pd.DataFrame:
+    """Each measure now, in the previous period of equal length, and the change (absolute and
+    %). By month, a month is compared with the same month of the previous period. A change is
+    withheld when either side is suppressed."""
+    span = window(conn, filters)
+    if span is None:
+        return _change_frame(pd.DataFrame(), pd.DataFrame(), DIMENSION[axis])
+    start, end = span
+    before = previous_period(filters, start, end)
+    dim = DIMENSION[axis]
+    current = _guard(_cells(conn, replace(filters, start=start, end=end), axis), viewer)
+    previous = _guard(_cells(conn, before, axis), viewer)
+    if axis == "month":
+        length = (end.year - start.year) * 12 + end.month - start.month + 1
+        previous["month"] = [add_months(m, length) for m in previous["month"]]
+    return _change_frame(current, previous, dim)
+
+
+def _change_frame(current: pd.DataFrame, previous: pd.DataFrame, dim: str) -> pd.DataFrame:
+    keys = ["phenomenon_code", dim]
+    cols = [*keys, *METRICS, "suppressed"]
+    current = current.reindex(columns=cols)
+    previous = previous.reindex(columns=cols)
+    out = current.merge(previous, how="outer", on=keys, suffixes=("", "_prev"))
+    hidden = out["suppressed"].astype("boolean").fillna(False) | out["suppressed_prev"].astype(
+        "boolean"
+    ).fillna(False)
+    for m in METRICS:
+        now = out[m].astype("Float64")
+        was = out[f"{m}_prev"].astype("Float64")
+        now = now.mask(now.isna() & ~out["suppressed"].astype("boolean").fillna(False), 0)
+        was = was.mask(was.isna() & ~out["suppressed_prev"].astype("boolean").fillna(False), 0)
+        out[m], out[f"{m}_prev"] = now, was
+        change = (now - was).mask(hidden)
+        out[f"{m}_change"] = change
+        out[f"{m}_pct"] = (100 * change / was.replace(0, np.nan)).mask(hidden)
+    out["suppressed"] = hidden
+    return out.drop(columns=["suppressed_prev"]).sort_values(keys, ignore_index=True)
+
+
+def cell_signals(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    phenomenon: str,
+    region: str | None = None,
+    month: dt.date | None = None,
+    limit: int = DRILLDOWN_LIMIT,
+) -> pd.DataFrame:
+    """The newest signals behind one heatmap cell within the filters (row-level: analysts only;
+    row-level security shows others nothing anyway)."""
+    if not viewer.sees_rows:
+        return pd.DataFrame(columns=DRILLDOWN_COLUMNS)
+    cols = Columns(
+        month=None,
+        region="m.region_code",
+        municipality="s.municipality_code",
+        phenomenon="s.phenomenon_code",
+        agency="s.owner_agency",
+        handling="s.handling_code",
+    )
+    clause, params = where(filters, cols)
+    conditions = [clause, "s.phenomenon_code = :cell_phenomenon"]
+    params["cell_phenomenon"] = phenomenon
+    # Whole months: observed_on within [first day of start, first day after end).
+    lower = max(d for d in (filters.start, month, dt.date(1, 1, 1)) if d is not None)
+    upper_month = min(d for d in (filters.end, month, dt.date(9999, 1, 1)) if d is not None)
+    params["cell_from"], params["cell_to"] = lower, add_months(upper_month, 1)
+    conditions.append("s.observed_on >= :cell_from and s.observed_on < :cell_to")
+    if region is not None:
+        conditions.append("m.region_code = :cell_region")
+        params["cell_region"] = region
+    params["cell_limit"] = max(1, min(int(limit), DRILLDOWN_LIMIT))
+    sql = text(
+        f"""
+        select s.source_ref, s.owner_agency, s.phenomenon_code, s.observed_on,
+               m.name as municipality, m.region_code, s.node_code, s.amount_eur, s.severity,
+               s.reliability, s.credibility, s.handling_code
+        from signal as s
+        left join municipality as m on m.gm_code = s.municipality_code
+        where {" and ".join(conditions)}
+        order by s.observed_on desc, s.id desc
+        limit :cell_limit
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    return pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=DRILLDOWN_COLUMNS)
