@@ -43,6 +43,10 @@ AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),
+    PageSpec("heatmaps", "heatmaps_title", ":material/grid_on:", AGGREGATE_ROLES, filtered=True),
+    PageSpec(
+        "indicators", "indicators_title", ":material/warning:", AGGREGATE_ROLES, filtered=True
+    ),
 )
 
 

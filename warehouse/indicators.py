@@ -5,6 +5,7 @@ the same words appear on screen, in briefings and in exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +28,13 @@ class Indicator:
         return self.definition_en if lang == "en" else self.definition_nl
 
 
-VIOLENCE = ("VIO_EXPLOSION", "VIO_LIQUIDATION", "VIO_SHOOTING", "VIO_THREAT_OFFICIAL")
-VIOLENCE += ("VIO_INTIMIDATION",)
+VIOLENCE: tuple[str, ...] = (
+    "VIO_EXPLOSION",
+    "VIO_LIQUIDATION",
+    "VIO_SHOOTING",
+    "VIO_THREAT_OFFICIAL",
+    "VIO_INTIMIDATION",
+)
 CORRUPTION = ("COR_PORT_INSIDER", "COR_AIRPORT_INSIDER", "COR_LEAK", "COR_BRIBERY", "COR_PRIVATE")
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -122,8 +128,8 @@ def catalogue_pairs() -> tuple[list[str], list[str]]:
     return [a for a, _ in pairs], [b for _, b in pairs]
 
 
-def current_month(series: pd.DataFrame) -> object:
-    """The last month of the scored window (NaN-free series has one)."""
+def current_month(series: pd.DataFrame) -> dt.date | None:
+    """The last month of the scored window."""
     shown = series[series["in_window"]]
     return shown["month"].max() if not shown.empty else None
 
@@ -165,9 +171,7 @@ def kpi_table(series: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _shift(month: object, months: int) -> object:
+def _shift(month: dt.date | None, months: int) -> dt.date | None:
     if month is None:
         return None
-    stamp = pd.Timestamp(month)  # type: ignore[arg-type]
-    shifted = (stamp + pd.DateOffset(months=months)).date()
-    return shifted
+    return (pd.Timestamp(month) + pd.DateOffset(months=months)).date()
