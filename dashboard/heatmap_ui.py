@@ -14,6 +14,7 @@ from dashboard.data import audit, cached_read, read
 from dashboard.filters_ui import options
 from dashboard.i18n import fmt_date, fmt_eur, fmt_int, fmt_month, fmt_pct, t
 from warehouse.filters import Filters
+from warehouse.periods import previous_period
 from warehouse.queries import heatmaps
 from warehouse.settings import get_settings
 from warehouse.viewer import Viewer
@@ -159,7 +160,7 @@ def heatmap_section(
         ]
         value_title = f"{t('change', lang)}: {value_title}"
         if filters.start and filters.end:
-            before = heatmaps.previous_period(filters, filters.start, filters.end)
+            before = previous_period(filters, filters.start, filters.end)
             st.caption(
                 t("compare_caption", lang).format(
                     start=fmt_month(before.start, lang), end=fmt_month(before.end, lang)

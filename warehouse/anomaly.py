@@ -12,8 +12,8 @@ For one series (one indicator in one region, complete months, zeros filled in):
   10 a month: below that a plain Poisson is used, since a dozen small counts cannot tell
   overdispersion from noise (the minimum count and ratio guard small series instead);
 - p: upper-tail probability of the count under a quasi-Poisson with that mean and dispersion,
-  for the month itself and for the month with the two before it when all three are above
-  expected (a sustained rise, such as a corruption cluster, that no single month shows);
+  for the month itself, and for the month with the one or two before it when all of them are
+  above expected (a sustained rise, such as a corruption cluster, that no single month shows);
 - flagged: the count (or the three-month sum) is at least `min_count`, at least `min_ratio`
   times expected, and p is at most `alpha`.
 """
@@ -71,7 +71,7 @@ def _mad_dispersion(window: np.ndarray, level: float) -> float:
 
 def score_series(counts: np.ndarray | list[float], method: Method = Method()) -> pd.DataFrame:
     """Score every month of one series. Columns: expected, dispersion, log10_p (this month),
-    sustained_log10_p (this month and the two before), kind ("month", "sustained" or ""),
+    sustained_log10_p (this month and the one or two before, when all are above expected), kind ("month", "sustained" or ""),
     significance (-log10 p of the test that fired, else of the month's), flagged. Months without
     enough history get NaN and are never flagged."""
     y = np.asarray(counts, dtype=float)
@@ -96,18 +96,13 @@ def score_series(counts: np.ndarray | list[float], method: Method = Method()) ->
             continue
         phi = dispersion[t]
         log10_p[t] = log_poisson_sf(y[t] / phi, expected[t] / phi) / ln10
-        run = slice(t - SUSTAINED + 1, t + 1)
-        if t >= SUSTAINED - 1 and not np.isnan(expected[run]).any():
+        run = _run_above(y, expected, t)
+        if run is not None:
             total, base = float(y[run].sum()), float(expected[run].sum())
             sustained[t] = log_poisson_sf(total / phi, base / phi) / ln10
         if _passes(y[t], expected[t], log10_p[t], method):
             kind[t] = "month"
-        elif (
-            not np.isnan(sustained[t])
-            and bool((y[run] > expected[run]).all())
-            and _passes(float(y[run].sum()), float(expected[run].sum()), sustained[t], method)
-        ):
-            # A sustained rise: every month of the run above expected, the run significant.
+        elif run is not None and _passes(total, base, sustained[t], method):
             kind[t] = "sustained"
     significance = -np.where(kind == "sustained", sustained, log10_p).astype(float)
     return pd.DataFrame(
@@ -121,6 +116,16 @@ def score_series(counts: np.ndarray | list[float], method: Method = Method()) ->
             "flagged": kind != "",
         }
     )
+
+
+def _run_above(y: np.ndarray, expected: np.ndarray, t: int) -> slice | None:
+    """The longest run (3, else 2 months) ending at t with every month above expected."""
+    for length in range(SUSTAINED, 1, -1):
+        run = slice(t - length + 1, t + 1)
+        complete = t - length + 1 >= 0 and not np.isnan(expected[run]).any()
+        if complete and bool((y[run] > expected[run]).all()):
+            return run
+    return None
 
 
 def _passes(count: float, expected: float, log10_p: float, method: Method) -> bool:

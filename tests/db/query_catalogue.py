@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from warehouse.filters import Filters
-from warehouse.queries import audit_trail, coverage, reference, status
+from warehouse.queries import audit_trail, coverage, heatmaps, indicators, reference, status
 from warehouse.settings import agencies
 
 ALL_AGENCIES = tuple(a.code for a in agencies())
@@ -39,6 +39,18 @@ CATALOGUE: dict[str, Call] = {
     "status.latest_signals": (status.latest_signals, lambda f: {"limit": 100}),
     "reference.filter_options": (reference.filter_options, NO_ARGS),
     "coverage.coverage": (coverage.coverage, WITH_FILTERS),
+    "heatmaps.heatmap": (heatmaps.heatmap, WITH_FILTERS),
+    "heatmaps.heatmap_change": (
+        heatmaps.heatmap_change,
+        lambda f: {"filters": f, "axis": "month"},
+    ),
+    "heatmaps.cell_signals": (
+        heatmaps.cell_signals,
+        lambda f: {"filters": f, "phenomenon": "VIO_EXPLOSION", "region": "OB"},
+    ),
+    "indicators.indicator_series": (indicators.indicator_series, WITH_FILTERS),
+    "indicators.current_anomalies": (indicators.current_anomalies, WITH_FILTERS),
+    "indicators.indicator_kpis": (indicators.indicator_kpis, WITH_FILTERS),
     "audit_trail.audit_entries": (
         audit_trail.audit_entries,
         lambda f: {"viewer_contains": "x' or 1=1"},

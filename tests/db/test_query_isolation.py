@@ -26,6 +26,7 @@ AUDIENCE_TABLES = (
     "signal",
     "rollup_signal_month",
     "rollup_node_month",
+    "rollup_entity_month",
 )
 
 

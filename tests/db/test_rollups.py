@@ -21,6 +21,13 @@ RAW_NODE_MONTH = """
            count(*) as signal_count, sum(coalesce(amount_eur, 0))::numeric(20, 2) as amount_eur
     from signal where node_code is not null group by 1, 2, 3, 4, 5, 6, 7
 """
+RAW_ENTITY_MONTH = """
+    select date_trunc('month', s.observed_on)::date as month, s.phenomenon_code,
+           s.municipality_code, s.owner_agency, s.handling_code, s.audience_mask, l.entity_id,
+           count(distinct s.id) as signal_count
+    from signal_entity l join signal s on s.id = l.signal_id
+    group by 1, 2, 3, 4, 5, 6, 7
+"""
 
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -33,6 +40,7 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
     [
         ("rollup_signal_month", RAW_SIGNAL_MONTH),
         ("rollup_node_month", RAW_NODE_MONTH),
+        ("rollup_entity_month", RAW_ENTITY_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
@@ -55,11 +63,12 @@ def test_rollup_grain_is_unique(warehouse, rollup):
     assert duplicates == []
 
 
-def test_rollup_region_follows_municipality(warehouse):
+@pytest.mark.parametrize("rollup", ["rollup_signal_month", "rollup_entity_month"])
+def test_rollup_region_follows_municipality(warehouse, rollup):
     with warehouse.engine.connect() as conn:
         wrong = conn.scalar(
             text(
-                "select count(*) from rollup_signal_month r left join municipality m "
+                f"select count(*) from {rollup} r left join municipality m "
                 "on m.gm_code = r.municipality_code "
                 "where r.region_code is distinct from m.region_code"
             )

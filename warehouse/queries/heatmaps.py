@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
-from warehouse.queries.indicators import add_months, window
+from warehouse.periods import add_months, months_between, previous_period, window
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -83,9 +83,7 @@ def _cells(conn: Connection, filters: Filters, axis: Axis) -> pd.DataFrame:
 
 def _guard(df: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     if needs_suppression(viewer):
-        return suppress(
-            df, count="signals", measures=METRICS[1:], k=get_settings().suppression_k
-        )
+        return suppress(df, count="signals", measures=METRICS[1:], k=get_settings().suppression_k)
     return df.assign(suppressed=False)
 
 
@@ -95,12 +93,6 @@ def heatmap(
     """One row per phenomenon and region (or month) with signals, amount_eur, entities and
     agencies; managers: cells under k suppressed (every measure withheld)."""
     return _guard(_cells(conn, filters, axis), viewer)
-
-
-def previous_period(filters: Filters, start: dt.date, end: dt.date) -> Filters:
-    """The same filters over the period of equal length just before [start, end]."""
-    length = (end.year - start.year) * 12 + end.month - start.month + 1
-    return replace(filters, start=add_months(start, -length), end=add_months(end, -length))
 
 
 def heatmap_change(
@@ -118,7 +110,7 @@ def heatmap_change(
     current = _guard(_cells(conn, replace(filters, start=start, end=end), axis), viewer)
     previous = _guard(_cells(conn, before, axis), viewer)
     if axis == "month":
-        length = (end.year - start.year) * 12 + end.month - start.month + 1
+        length = months_between(start, end)
         previous["month"] = [add_months(m, length) for m in previous["month"]]
     return _change_frame(current, previous, dim)
 
@@ -128,6 +120,8 @@ def _change_frame(current: pd.DataFrame, previous: pd.DataFrame, dim: str) -> pd
     cols = [*keys, *METRICS, "suppressed"]
     current = current.reindex(columns=cols)
     previous = previous.reindex(columns=cols)
+    for frame in (current, previous):  # an empty side has float keys: align the dtypes
+        frame[keys] = frame[keys].astype(object)
     out = current.merge(previous, how="outer", on=keys, suffixes=("", "_prev"))
     hidden = out["suppressed"].astype("boolean").fillna(False) | out["suppressed_prev"].astype(
         "boolean"

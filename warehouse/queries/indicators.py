@@ -3,7 +3,6 @@ rollup, scored against a trailing baseline (warehouse/anomaly.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
@@ -12,6 +11,7 @@ from sqlalchemy import Connection, text
 from warehouse.anomaly import Method, score_frame
 from warehouse.filters import Filters
 from warehouse.indicators import INDICATORS, anomaly_list, catalogue_pairs, kpi_table
+from warehouse.periods import add_months, window
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -27,23 +27,6 @@ ROLLUP = Columns(
     agency="r.owner_agency",
     handling="r.handling_code",
 )
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def window(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
-    """The filter's months, completed from the months the viewer has data for."""
-    span = conn.execute(
-        text("select min(month) as a, max(month) as b from rollup_signal_month")
-    ).one()
-    if span.a is None:
-        return None
-    start = max(filters.start or span.a, span.a)
-    end = min(filters.end or span.b, span.b)
-    return (start, end) if start <= end else None
 
 
 def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
