@@ -20,6 +20,7 @@ from warehouse.settings import get_settings
 from warehouse.viewer import Viewer
 
 SELECTION = "cell"
+CELLS = "cells"
 NO_REGION = "–"
 # Vega formats numbers itself in legends: give it the viewer's separators.
 LOCALES = {
@@ -94,8 +95,13 @@ def heatmap_chart(
     """Grey cells underneath (suppressed cells stay grey), coloured cells on top carrying the
     click selection. SVG renderer: cells are DOM paths, so a browser test can click one."""
     pick = alt.selection_point(name=SELECTION, fields=["phenomenon_code", "cell_x"], on="click")
-    x = alt.X("x:N", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=-45))
-    y = alt.Y("phenomenon:N", sort=y_order, title=t("phenomenon", lang))
+    x = alt.X("x:N", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
+    y = alt.Y(
+        "phenomenon:N",
+        sort=y_order,
+        title=t("phenomenon", lang),
+        axis=alt.Axis(labelOverlap=False, labelLimit=260),
+    )
     tooltip = [
         alt.Tooltip("phenomenon:N", title=t("phenomenon", lang)),
         alt.Tooltip("x:N", title=x_title),
@@ -117,6 +123,7 @@ def heatmap_chart(
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
         )
         .add_params(pick)
+        .properties(name=CELLS)  # its marks: <g class="... cells_marks"> (browser tests)
     )
     height = max(240, 22 * len(y_order))
     return (
