@@ -148,7 +148,7 @@ def heatmap_section(
 ) -> dict[str, Any] | None:
     """Draw the heatmap; return the picked cell ({"phenomenon_code", "cell_x"}) or None."""
     query = heatmaps.heatmap_change if compare else heatmaps.heatmap
-    df = cached_read(viewer, query, filters=filters, axis=axis)
+    df = cached_read(viewer, query, filters=filters, axis=axis, entities=metric == "entities")
     if df.empty or (
         not compare and df["signals"].fillna(0).sum() == 0 and not df["suppressed"].any()
     ):

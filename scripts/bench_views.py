@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -70,23 +71,37 @@ def main() -> None:
     queries: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
         ("reference.filter_options", reference.filter_options, {}),
         ("coverage.coverage", coverage.coverage, {"filters": default}),
-        ("heatmaps.heatmap region", heatmaps.heatmap, {"filters": default, "axis": "region"}),
-        ("heatmaps.heatmap month", heatmaps.heatmap, {"filters": default, "axis": "month"}),
+        (
+            "heatmaps.heatmap region",
+            heatmaps.heatmap,
+            {"filters": default, "axis": "region", "entities": False},
+        ),
+        (
+            "heatmaps.heatmap month",
+            heatmaps.heatmap,
+            {"filters": default, "axis": "month", "entities": False},
+        ),
+        (
+            "heatmaps.heatmap region +entities",
+            heatmaps.heatmap,
+            {"filters": default, "axis": "region"},
+        ),
         (
             "heatmaps.heatmap_change region",
             heatmaps.heatmap_change,
-            {"filters": default, "axis": "region"},
+            {"filters": default, "axis": "region", "entities": False},
         ),
         (
             "heatmaps.heatmap_change month",
             heatmaps.heatmap_change,
-            {"filters": default, "axis": "month"},
+            {"filters": default, "axis": "month", "entities": False},
         ),
         ("heatmaps.cell_signals", heatmaps.cell_signals, {"filters": default, **cell}),
         ("indicators.indicator_series", indicators.indicator_series, {"filters": default}),
         ("indicators.current_anomalies", indicators.current_anomalies, {"filters": default}),
     ]
     print(f"{signals:,} signals; filters {default.to_query()}; {args.runs} runs each\n")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"{'query':34} {'viewer':18} {'median ms':>10} {'p95 ms':>8}")
     for v in (viewer("politie", Role.analyst), viewer("defensie", Role.manager)):
         for name, func, kwargs in queries:

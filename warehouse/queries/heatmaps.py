@@ -42,23 +42,41 @@ DRILLDOWN_COLUMNS = [
 ]
 
 
-def _cells(conn: Connection, filters: Filters, axis: Axis) -> pd.DataFrame:
+def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd.DataFrame:
     dim = DIMENSION[axis]  # a column name from the constant above, never input
     clause, params = where(filters)
+    # Two steps so that both aggregations hash: contributing agencies are the owner rows.
     signals = conn.execute(
         text(
             f"""
-            select phenomenon_code, {dim} as {dim}, sum(signal_count) as signals,
-                   sum(amount_eur) as amount_eur, count(distinct owner_agency) as agencies
-            from rollup_signal_month
-            where {clause}
+            with per_owner as (
+                select phenomenon_code, {dim} as {dim}, owner_agency,
+                       sum(signal_count) as signals, sum(amount_eur) as amount_eur
+                from rollup_signal_month
+                where {clause}
+                group by 1, 2, 3
+            )
+
+            select phenomenon_code, {dim}, sum(signals) as signals,
+                   sum(amount_eur) as amount_eur, count(*) as agencies
+            from per_owner
             group by 1, 2
             """  # noqa: S608 - names from constants; values are bound
         ),
         params,
     ).mappings()
     cells = pd.DataFrame(signals.all(), columns=["phenomenon_code", dim, *METRICS[:2], "agencies"])
-    entities = conn.execute(
+    cells["signals"] = cells["signals"].astype("int64")
+    cells["amount_eur"] = cells["amount_eur"].astype(float)
+    columns = ["phenomenon_code", dim, *(m for m in METRICS if entities or m != "entities")]
+    if entities:
+        cells = cells.merge(_entities(conn, clause, params, dim), how="left")
+        cells["entities"] = cells["entities"].fillna(0).astype("int64")
+    return cells[columns].sort_values(["phenomenon_code", dim], ignore_index=True)
+
+
+def _entities(conn: Connection, clause: str, params: dict, dim: str) -> pd.DataFrame:
+    rows = conn.execute(
         text(
             f"""
             with pairs as (
@@ -72,52 +90,61 @@ def _cells(conn: Connection, filters: Filters, axis: Axis) -> pd.DataFrame:
         ),
         params,
     ).mappings()
-    ents = pd.DataFrame(entities.all(), columns=["phenomenon_code", dim, "entities"])
-    out = cells.merge(ents, how="left", on=["phenomenon_code", dim])
-    out["entities"] = out["entities"].fillna(0).astype("int64")
-    out["amount_eur"] = out["amount_eur"].astype(float)
-    return out[["phenomenon_code", dim, *METRICS]].sort_values(
-        ["phenomenon_code", dim], ignore_index=True, na_position="first"
-    )
+    return pd.DataFrame(rows.all(), columns=["phenomenon_code", dim, "entities"])
 
 
 def _guard(df: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     if needs_suppression(viewer):
-        return suppress(df, count="signals", measures=METRICS[1:], k=get_settings().suppression_k)
+        measures = tuple(m for m in METRICS[1:] if m in df.columns)
+        return suppress(df, count="signals", measures=measures, k=get_settings().suppression_k)
     return df.assign(suppressed=False)
 
 
 def heatmap(
-    *, conn: Connection, viewer: Viewer, filters: Filters, axis: Axis = "region"
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    axis: Axis = "region",
+    entities: bool = True,
 ) -> pd.DataFrame:
-    """One row per phenomenon and region (or month) with signals, amount_eur, entities and
-    agencies; managers: cells under k suppressed (every measure withheld)."""
-    return _guard(_cells(conn, filters, axis), viewer)
+    """One row per phenomenon and region (or month) with signals, amount_eur, agencies and
+    (when asked: it is the costly one) entities; managers: cells under k suppressed (every
+    measure withheld)."""
+    return _guard(_cells(conn, filters, axis, entities), viewer)
 
 
 def heatmap_change(
-    *, conn: Connection, viewer: Viewer, filters: Filters, axis: Axis = "region"
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    axis: Axis = "region",
+    entities: bool = True,
 ) -> pd.DataFrame:
     """Each measure now, in the previous period of equal length, and the change (absolute and
     %). By month, a month is compared with the same month of the previous period. A change is
     withheld when either side is suppressed."""
     span = window(conn, filters)
     if span is None:
-        return _change_frame(pd.DataFrame(), pd.DataFrame(), DIMENSION[axis])
+        return _change_frame(pd.DataFrame(), pd.DataFrame(), DIMENSION[axis], entities)
     start, end = span
     before = previous_period(filters, start, end)
     dim = DIMENSION[axis]
-    current = _guard(_cells(conn, replace(filters, start=start, end=end), axis), viewer)
-    previous = _guard(_cells(conn, before, axis), viewer)
+    current = _guard(_cells(conn, replace(filters, start=start, end=end), axis, entities), viewer)
+    previous = _guard(_cells(conn, before, axis, entities), viewer)
     if axis == "month":
         length = months_between(start, end)
         previous["month"] = [add_months(m, length) for m in previous["month"]]
-    return _change_frame(current, previous, dim)
+    return _change_frame(current, previous, dim, entities)
 
 
-def _change_frame(current: pd.DataFrame, previous: pd.DataFrame, dim: str) -> pd.DataFrame:
+def _change_frame(
+    current: pd.DataFrame, previous: pd.DataFrame, dim: str, entities: bool
+) -> pd.DataFrame:
     keys = ["phenomenon_code", dim]
-    cols = [*keys, *METRICS, "suppressed"]
+    metrics = [m for m in METRICS if entities or m != "entities"]
+    cols = [*keys, *metrics, "suppressed"]
     current = current.reindex(columns=cols)
     previous = previous.reindex(columns=cols)
     for frame in (current, previous):  # an empty side has float keys: align the dtypes
@@ -126,7 +153,7 @@ def _change_frame(current: pd.DataFrame, previous: pd.DataFrame, dim: str) -> pd
     hidden = out["suppressed"].astype("boolean").fillna(False) | out["suppressed_prev"].astype(
         "boolean"
     ).fillna(False)
-    for m in METRICS:
+    for m in metrics:
         now = out[m].astype("Float64")
         was = out[f"{m}_prev"].astype("Float64")
         now = now.mask(now.isna() & ~out["suppressed"].astype("boolean").fillna(False), 0)
