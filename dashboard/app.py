@@ -61,6 +61,10 @@ PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
     PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
     PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
+    PageSpec("heatmaps", "heatmaps_title", ":material/grid_on:", AGGREGATE_ROLES, filtered=True),
+    PageSpec(
+        "indicators", "indicators_title", ":material/warning:", AGGREGATE_ROLES, filtered=True
+    ),
 )
 
 

@@ -83,10 +83,39 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "(drugs, trafficking) and money and trade (laundering, incl. trade-based). Width: number "
         "of signals.",
     },
+    "entities": {
+        "nl": "**Unieke entiteiten**: het aantal verschillende personen (pseudoniemen), bedrijven, "
+        "rekeningen en schepen gekoppeld aan de signalen in de cel; wie in meer signalen "
+        "voorkomt telt één keer.",
+        "en": "**Distinct entities**: the number of different persons (pseudonyms), companies, "
+        "accounts and vessels linked to the signals in the cell; an entity in several signals "
+        "counts once.",
+    },
+    "agencies_contributing": {
+        "nl": "**Bijdragende partners**: het aantal verschillende partners dat signalen in de cel "
+        "heeft aangeleverd.",
+        "en": "**Contributing partners**: the number of different partners that delivered "
+        "signals in the cell.",
+    },
+    "change": {
+        "nl": "**Verandering**: de waarde in de gekozen periode min die in de even lange periode "
+        "direct ervoor (per maand: dezelfde maand van die periode), absoluut en in procenten.",
+        "en": "**Change**: the value in the chosen period minus that in the equally long period "
+        "just before (by month: the same month of that period), absolute and in percent.",
+    },
+    "anomaly": {
+        "nl": "**Afwijking**: een maand die significant boven de verwachte waarde ligt "
+        "(zie de methode onderaan de pagina).",
+        "en": "**Anomaly**: a month significantly above its expected value (see the method at "
+        "the bottom of the page).",
+    },
 }
 
 
-def definitions(keys: list[str], lang: str) -> None:
+def definitions(keys: list[str], lang: str, extra: list[str] | None = None) -> None:
+    """The popover; `extra` adds page-specific definitions (already in the viewer's language)."""
     with st.popover(t("definitions", lang), icon=":material/help:"):
         for key in keys:
             st.markdown(DEFINITIONS[key].get(lang) or DEFINITIONS[key]["nl"])
+        for text in extra or []:
+            st.markdown(text)

@@ -144,6 +144,118 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "suppressed_note": {
         "nl": 'Aantallen onder {k} worden getoond als "< {k}" (kleine-celbeveiliging).',
         "en": 'Counts under {k} are shown as "< {k}" (small-cell suppression).',
+    },  # Analyst views: phenomenon heatmaps and indicators (issue 4)
+    "heatmaps_title": {"nl": "Fenomeen-heatmaps", "en": "Phenomenon heatmaps"},
+    "heatmaps_intro": {
+        "nl": "Waar en wanneer welke fenomenen gesignaleerd worden. Klik op een cel om de "
+        "signalen erachter te zien.",
+        "en": "Where and when which phenomena are signalled. Click a cell to see the signals "
+        "behind it.",
+    },
+    "hm_view": {"nl": "Weergave", "en": "View"},
+    "hm_by_region": {"nl": "Fenomeen × regio", "en": "Phenomenon × region"},
+    "hm_by_month": {"nl": "Fenomeen × maand", "en": "Phenomenon × month"},
+    "metric": {"nl": "Maat", "en": "Measure"},
+    "metric_signals": {"nl": "Signalen", "en": "Signals"},
+    "metric_amount_eur": {"nl": "Bedrag (EUR)", "en": "Amount (EUR)"},
+    "metric_entities": {"nl": "Unieke entiteiten", "en": "Distinct entities"},
+    "metric_agencies": {"nl": "Bijdragende partners", "en": "Contributing partners"},
+    "compare": {"nl": "Vergelijk met vorige periode", "en": "Compare with previous period"},
+    "compare_caption": {
+        "nl": "Verandering ten opzichte van {start} t/m {end} (even lang, direct ervoor). Rood: "
+        "meer, blauw: minder.",
+        "en": "Change against {start} to {end} (equally long, just before). Red: more, blue: less.",
+    },
+    "region": {"nl": "Regio", "en": "Region"},
+    "unknown_region": {"nl": "Onbekend/buitenland", "en": "Unknown/abroad"},
+    "value": {"nl": "Waarde", "en": "Value"},
+    "previous_period": {"nl": "Vorige periode", "en": "Previous period"},
+    "change": {"nl": "Verandering", "en": "Change"},
+    "new": {"nl": "nieuw", "en": "new"},
+    "no_cells": {
+        "nl": "Geen signalen binnen deze filters.",
+        "en": "No signals within these filters.",
+    },
+    "grey_cells": {
+        "nl": "Grijze cellen: minder dan {k} signalen (kleine-celbeveiliging).",
+        "en": "Grey cells: fewer than {k} signals (small-cell suppression).",
+    },
+    "drilldown_hint": {
+        "nl": "Klik op een cel om de signalen erachter te zien.",
+        "en": "Click a cell to see the signals behind it.",
+    },
+    "drilldown_managers": {
+        "nl": "Als manager ziet u alleen geaggregeerde cijfers; doorklikken naar signalen is "
+        "voorbehouden aan analisten.",
+        "en": "As a manager you see aggregates only; drilling down to signals is for analysts.",
+    },
+    "drilldown_title": {"nl": "Signalen achter de cel", "en": "Signals behind the cell"},
+    "drilldown_count": {
+        "nl": "{n} signalen getoond (de nieuwste, hoogstens {limit}); deze inzage is vastgelegd "
+        "in de audittrail.",
+        "en": "{n} signals shown (the newest, at most {limit}); this access has been recorded in "
+        "the audit trail.",
+    },
+    "municipality": {"nl": "Gemeente", "en": "Municipality"},
+    "node": {"nl": "Haven/luchthaven", "en": "Port/airport"},
+    "amount_eur": {"nl": "Bedrag (EUR)", "en": "Amount (EUR)"},
+    "severity": {"nl": "Ernst", "en": "Severity"},
+    "reliability": {"nl": "Betrouwbaarheid bron", "en": "Source reliability"},
+    "credibility": {"nl": "Betrouwbaarheid informatie", "en": "Information credibility"},
+    "indicators_title": {
+        "nl": "Corruptie- en geweldsindicatoren",
+        "en": "Corruption and violence indicators",
+    },
+    "indicators_intro": {
+        "nl": "Maandreeksen per RIEC-regio met een verwachte waarde en afwijkingen. De laatste "
+        "maand van de gekozen periode is de huidige maand.",
+        "en": "Monthly series per RIEC region with an expected value and anomalies. The last "
+        "month of the chosen period is the current month.",
+    },
+    "indicator": {"nl": "Indicator", "en": "Indicator"},
+    "count": {"nl": "Aantal", "en": "Count"},
+    "expected": {"nl": "Verwacht", "en": "Expected"},
+    "significance": {"nl": "Significantie (−log₁₀ p)", "en": "Significance (−log₁₀ p)"},
+    "kind": {"nl": "Soort", "en": "Kind"},
+    "kind_month": {"nl": "uitschieter deze maand", "en": "outlier this month"},
+    "kind_sustained": {"nl": "aanhoudende stijging (3 maanden)", "en": "sustained rise (3 months)"},
+    "anomalies_title": {"nl": "Huidige afwijkingen: {month}", "en": "Current anomalies: {month}"},
+    "no_anomalies": {
+        "nl": "Geen afwijkingen in de huidige maand.",
+        "en": "No anomalies in the current month.",
+    },
+    "kpi_help": {
+        "nl": "{month}. Vorige maand: {previous}; jaar eerder: {year}; regio's met afwijking: {n}.",
+        "en": "{month}. Previous month: {previous}; a year earlier: {year}; regions flagged: {n}.",
+    },
+    "series_title": {"nl": "Maandreeks per regio", "en": "Monthly series per region"},
+    "flagged": {"nl": "Afwijking", "en": "Anomaly"},
+    "method_title": {"nl": "Hoe afwijkingen worden bepaald", "en": "How anomalies are found"},
+    "method_text": {
+        "nl": "Per indicator en regio vergelijken we elke maand met een **verwachte waarde**: "
+        "de hoogste van (1) de mediaan van de twaalf maanden die drie maanden eerder eindigen "
+        "(de twee maanden ertussen tellen niet mee, zodat een opbouwend cluster zijn eigen "
+        "verwachting niet opdrijft) en (2) het gemiddelde van dezelfde maand een jaar eerder en "
+        "de maanden ernaast (seizoen: een piek rond de jaarwisseling die vorig jaar ook optrad "
+        "is geen afwijking). De verwachting is minstens 1.\n\n"
+        "Een maand is een **afwijking** als het aantal minstens 5 is, minstens anderhalf keer "
+        "de verwachting, en zo onwaarschijnlijk onder een Poissonverdeling met die verwachting "
+        "dat p ≤ 0,01. Bij grote aantallen (verwachting 10 of meer) wordt de spreiding robuust "
+        "geschat (MAD) en telt een grillige reeks minder snel als afwijkend (quasi-Poisson). "
+        "Een **aanhoudende stijging** telt ook: deze maand en de twee ervoor allemaal boven de "
+        "verwachting en samen significant. De lijst sorteert op significantie (−log₁₀ p).",
+        "en": "For each indicator and region, every month is compared with an **expected "
+        "value**: the higher of (1) the median of the twelve months ending three months earlier "
+        "(the two months in between are left out, so that a cluster building up does not raise "
+        "its own expectation) and (2) the mean of the same month a year earlier and its "
+        "neighbours (season: a New Year peak that also happened last year is no anomaly). The "
+        "expected value is at least 1.\n\n"
+        "A month is an **anomaly** when its count is at least 5, at least one and a half times "
+        "the expected value, and so unlikely under a Poisson distribution with that mean that "
+        "p ≤ 0.01. With large counts (expected 10 or more) the spread is estimated robustly "
+        "(MAD) and an erratic series needs a larger excess (quasi-Poisson). A **sustained "
+        "rise** counts too: this month and the two before all above expected and significant "
+        "together. The list is sorted by significance (−log₁₀ p).",
     },
     "deliveries_title": {"nl": "Aanleveringen", "en": "Deliveries"},
     "deliveries_intro": {
@@ -257,7 +369,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": "Geen signalen in deze periode.",
         "en": "No signals in this period.",
     },
-    "region": {"nl": "Regio", "en": "Region"},
     "category": {"nl": "Categorie", "en": "Category"},
     "category_drugs": {"nl": "Drugs", "en": "Drugs"},
     "category_money_laundering": {"nl": "Witwassen", "en": "Money laundering"},
@@ -333,7 +444,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ranking_title": {"nl": "Ranglijst", "en": "Ranking"},
     "rank": {"nl": "Rang", "en": "Rank"},
     "rank_change_short": {"nl": "Δ vorige periode", "en": "Δ previous period"},
-    "new": {"nl": "nieuw", "en": "new"},
     "score": {"nl": "Score", "en": "Score"},
     "own_score": {"nl": "Score eigen gegevens", "en": "Score own data"},
     "ranking_click_hint": {
@@ -368,7 +478,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "entity_not_found": {"nl": "Niet gevonden of geen toegang.", "en": "Not found or no access."},
     "entity": {"nl": "Entiteit", "en": "Entity"},
-    "kind": {"nl": "Soort", "en": "Kind"},
     "kind_company": {"nl": "Onderneming", "en": "Company"},
     "kind_person": {"nl": "Persoon (pseudoniem)", "en": "Person (pseudonym)"},
     "kind_bank_account": {"nl": "Bankrekening", "en": "Bank account"},
@@ -443,15 +552,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": "Klik op zeshoeken of havens (Shift voor meer) om te filteren.",
         "en": "Click hexagons or ports (Shift for more) to filter.",
     },
-    "amount_eur": {"nl": "Bedrag (EUR)", "en": "Amount (EUR)"},
     "high_severity": {"nl": "Ernstig (4–5)", "en": "Severe (4–5)"},
     "abroad_or_unknown": {"nl": "Buitenland of onbekend", "en": "Abroad or unknown"},
     "node_seaport": {"nl": "zeehaven", "en": "sea port"},
     "node_airport": {"nl": "luchthaven", "en": "airport"},
     "top_ports": {"nl": "Drukste havens en luchthavens", "en": "Busiest ports and airports"},
     "top_flows": {"nl": "Zwaarste stromen", "en": "Heaviest flows"},
-    "node": {"nl": "Haven", "en": "Port"},
-    "municipality": {"nl": "Gemeente", "en": "Municipality"},
     "flow": {"nl": "Stroom", "en": "Flow"},
     "flow_kind": {"nl": "Soort", "en": "Kind"},
 }
@@ -469,19 +575,6 @@ def fmt_int(value: int | float, lang: str) -> str:
     return text.replace(",", ".") if lang == "nl" else text
 
 
-def fmt_decimal(value: float, lang: str, digits: int = 1) -> str:
-    """1.234,5 in Dutch, 1,234.5 in English."""
-    text = f"{float(value):,.{digits}f}"
-    if lang != "nl":
-        return text
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_eur(value: float, lang: str) -> str:
-    """EUR 1.234.567 (whole euros)."""
-    return f"€ {fmt_int(value, lang)}"
-
-
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
     if value is None:
         return t("never", lang)
@@ -494,3 +587,33 @@ def fmt_month(value: dt.date | None, lang: str) -> str:
     if value is None:
         return "–"
     return value.strftime("%m-%Y" if lang == "nl" else "%Y-%m")
+
+
+def fmt_decimal(value: float, lang: str, digits: int = 1) -> str:
+    """1.234,5 in Dutch, 1,234.5 in English."""
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_eur(value: float, lang: str) -> str:
+    """Whole euros: € 1.234.567 in Dutch, €1,234,567 in English."""
+    sign = "-" if value < 0 else ""
+    return (
+        f"{sign}€ {fmt_int(abs(value), lang)}"
+        if lang == "nl"
+        else f"{sign}€{fmt_int(abs(value), lang)}"
+    )
+
+
+def fmt_change(value: float, lang: str, digits: int = 0) -> str:
+    """A signed change: +1.234 / −12 (digits > 0 for decimals)."""
+    text = fmt_decimal(abs(value), lang, digits) if digits else fmt_int(abs(value), lang)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def fmt_pct(value: float, lang: str) -> str:
+    """A signed percentage: +12,5 % in Dutch, +12.5% in English."""
+    text = fmt_change(value, lang, digits=1)
+    return f"{text} %" if lang == "nl" else f"{text}%"

@@ -40,6 +40,7 @@ DATA_TABLES = (
     "rollup_node_month",
     "rollup_facilitator_month",
     "rollup_h3_month",
+    "rollup_entity_month",
     "rollup_refresh",
     "seed_run",
 )

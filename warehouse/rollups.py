@@ -10,7 +10,8 @@ from sqlalchemy import Connection, text
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-# Rollup table -> its grain columns (kept in step with the unique constraints in 0002 and 0006).
+# Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
+# 0006).
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -51,6 +52,16 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "handling_code",
         "audience_mask",
     ),
+    # migration 0005: distinct entities for the heatmaps
+    "rollup_entity_month": (
+        "month",
+        "phenomenon_code",
+        "municipality_code",
+        "owner_agency",
+        "handling_code",
+        "audience_mask",
+        "entity_id",
+    ),
 }
 
 
@@ -88,6 +99,8 @@ def _refresh(conn: Connection, months: list[dt.date] | None) -> list[RefreshResu
         else:
             conn.execute(text(f"delete from {name} where month = any(:m)"), {"m": months})  # noqa: S608
         conn.execute(text((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")), params)
+        # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
+        conn.execute(text(f"analyze {name}"))
         rows = conn.scalar(text(f"select count(*) from {name}")) or 0  # noqa: S608
         conn.execute(
             text(

@@ -18,6 +18,8 @@ from warehouse.queries import (
     export_rows,
     facilitators,
     geo,
+    heatmaps,
+    indicators,
     reference,
     status,
 )
@@ -63,6 +65,18 @@ CATALOGUE: dict[str, Call] = {
     "coverage.coverage": (coverage.coverage, WITH_FILTERS),
     "deliveries.delivery_batches": (deliveries.delivery_batches, NO_ARGS),
     "deliveries.quarantine_reasons": (deliveries.quarantine_reasons, lambda f: {"batch_id": 1}),
+    "heatmaps.heatmap": (heatmaps.heatmap, WITH_FILTERS),
+    "heatmaps.heatmap_change": (
+        heatmaps.heatmap_change,
+        lambda f: {"filters": f, "axis": "month"},
+    ),
+    "heatmaps.cell_signals": (
+        heatmaps.cell_signals,
+        lambda f: {"filters": f, "phenomenon": "VIO_EXPLOSION", "region": "OB"},
+    ),
+    "indicators.indicator_series": (indicators.indicator_series, WITH_FILTERS),
+    "indicators.current_anomalies": (indicators.current_anomalies, WITH_FILTERS),
+    "indicators.indicator_kpis": (indicators.indicator_kpis, WITH_FILTERS),
     "audit_trail.audit_entries": (
         audit_trail.audit_entries,
         lambda f: {"viewer_contains": "x' or 1=1"},

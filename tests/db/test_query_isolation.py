@@ -28,6 +28,7 @@ AUDIENCE_TABLES = (
     "rollup_node_month",
     "rollup_facilitator_month",
     "rollup_h3_month",
+    "rollup_entity_month",
 )
 
 

@@ -37,6 +37,13 @@ RAW_H3_MONTH = """
            sum(severity) as severity_sum, count(*) filter (where severity >= 4) as high_severity_count
     from signal where h3_r7 is not null group by 1, 2, 3, 4, 5, 6, 7
 """
+RAW_ENTITY_MONTH = """
+    select date_trunc('month', s.observed_on)::date as month, s.phenomenon_code,
+           s.municipality_code, s.owner_agency, s.handling_code, s.audience_mask, l.entity_id,
+           count(distinct s.id) as signal_count
+    from signal_entity l join signal s on s.id = l.signal_id
+    group by 1, 2, 3, 4, 5, 6, 7
+"""
 
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -51,6 +58,7 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
         ("rollup_node_month", RAW_NODE_MONTH),
         ("rollup_facilitator_month", RAW_FACILITATOR_MONTH),
         ("rollup_h3_month", RAW_H3_MONTH),
+        ("rollup_entity_month", RAW_ENTITY_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
@@ -74,7 +82,8 @@ def test_rollup_grain_is_unique(warehouse, rollup):
 
 
 @pytest.mark.parametrize(
-    "rollup", ["rollup_signal_month", "rollup_facilitator_month", "rollup_h3_month"]
+    "rollup",
+    ["rollup_signal_month", "rollup_facilitator_month", "rollup_h3_month", "rollup_entity_month"],
 )
 def test_rollup_region_follows_municipality(warehouse, rollup):
     with warehouse.engine.connect() as conn:

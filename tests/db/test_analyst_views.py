@@ -1,0 +1,207 @@
+"""The heatmap and indicator query functions: they find the planted patterns (seed manifest)
+and their totals equal raw counts over the signals the same viewer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import make_viewer
+from warehouse.filters import Filters
+from warehouse.queries import heatmaps, indicators
+from warehouse.scoped import scoped
+
+YEAR_2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1))
+
+
+def month(label: str) -> dt.date:
+    return dt.date.fromisoformat(label + "-01")
+
+
+def raw(warehouse, sql: str, viewer, **params) -> list:
+    """As the owner (no row-level security), restricted to the viewer's audience by hand."""
+    with warehouse.engine.connect() as conn:
+        return conn.execute(text(sql), {"mask": viewer.mask, **params}).all()
+
+
+def run(app_engine, viewer, func, **kwargs):
+    with scoped(viewer, engine=app_engine) as conn:
+        return func(conn=conn, viewer=viewer, **kwargs)
+
+
+@pytest.mark.parametrize("axis", ["region", "month"])
+def test_heatmap_totals_equal_raw_counts(warehouse, app_engine, axis):
+    viewer = make_viewer("politie")
+    cells = run(app_engine, viewer, heatmaps.heatmap, filters=YEAR_2024, axis=axis)
+    ((signals, amount),) = raw(
+        warehouse,
+        "select count(*), coalesce(sum(amount_eur), 0) from signal "
+        "where audience_mask & :mask <> 0 and observed_on >= '2024-01-01' "
+        "and observed_on < '2025-01-01'",
+        viewer,
+    )
+    assert cells["signals"].sum() == signals
+    assert cells["amount_eur"].sum() == pytest.approx(float(amount), rel=1e-9)
+    per_cell = raw(
+        warehouse,
+        "select s.phenomenon_code, m.region_code, count(distinct l.entity_id) as entities, "
+        "count(distinct s.owner_agency) as agencies "
+        "from signal s join municipality m on m.gm_code = s.municipality_code "
+        "left join signal_entity l on l.signal_id = s.id "
+        "where s.audience_mask & :mask <> 0 and s.observed_on >= '2024-01-01' "
+        "and s.observed_on < '2025-01-01' group by 1, 2",
+        viewer,
+    )
+    if axis == "region":
+        expected = pd.DataFrame(per_cell, columns=["phenomenon_code", "region_code", "e", "a"])
+        both = cells.merge(expected, on=["phenomenon_code", "region_code"])
+        assert len(both) == len(cells) == len(expected)
+        assert (both["entities"] == both["e"]).all()
+        assert (both["agencies"] == both["a"]).all()
+
+
+def test_heatmap_finds_the_violence_spike(warehouse, app_engine):
+    spike = warehouse.manifest["violence_spike"]
+    viewer = make_viewer("politie")
+    at = month(spike["month"])
+    cells = run(app_engine, viewer, heatmaps.heatmap, filters=Filters(start=at, end=at))
+    for phenomenon in spike["phenomena"]:
+        column = cells[cells["phenomenon_code"] == phenomenon]
+        assert column.sort_values("signals").iloc[-1]["region_code"] == spike["region_code"]
+    by_month = run(
+        app_engine,
+        viewer,
+        heatmaps.heatmap,
+        filters=Filters(regions=(spike["region_code"],), phenomena=tuple(spike["phenomena"])),
+        axis="month",
+    )
+    totals = by_month.groupby("month")["signals"].sum()
+    assert totals.idxmax() == at
+
+
+def test_heatmap_finds_the_corruption_cluster(warehouse, app_engine):
+    cluster = warehouse.manifest["corruption_cluster"]
+    viewer = make_viewer("douane")
+    filters = Filters(start=month(cluster["months"][0]), end=month(cluster["months"][-1]))
+    cells = run(app_engine, viewer, heatmaps.heatmap, filters=filters)
+    insider = cells[cells["phenomenon_code"] == "COR_PORT_INSIDER"]
+    assert insider.sort_values("signals").iloc[-1]["region_code"] == cluster["region_code"]
+    change = run(app_engine, viewer, heatmaps.heatmap_change, filters=filters)
+    corruption = change[change["phenomenon_code"].isin(cluster["phenomena"])]
+    per_region = corruption.groupby("region_code")["signals_change"].sum()
+    assert per_region.idxmax() == cluster["region_code"]
+
+
+def test_change_is_now_minus_the_previous_period(warehouse, app_engine):
+    viewer = make_viewer("om")
+    filters = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 1), regions=("RTM",))
+    change = run(app_engine, viewer, heatmaps.heatmap_change, filters=filters)
+    now = run(app_engine, viewer, heatmaps.heatmap, filters=filters)
+    before = run(
+        app_engine,
+        viewer,
+        heatmaps.heatmap,
+        filters=Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 12, 1), regions=("RTM",)),
+    )
+    assert change["signals"].sum() == now["signals"].sum()
+    assert change["signals_prev"].sum() == before["signals"].sum()
+    assert (change["signals_change"] == change["signals"] - change["signals_prev"]).all()
+    by_month = run(app_engine, viewer, heatmaps.heatmap_change, filters=filters, axis="month")
+    assert set(by_month["month"]) <= {month(f"2024-0{m}") for m in range(1, 7)}
+    assert by_month["signals_prev"].sum() == before["signals"].sum()
+
+
+def test_managers_get_suppressed_cells_and_no_rows(app_engine):
+    viewer = make_viewer("defensie", "manager")
+    cells = run(app_engine, viewer, heatmaps.heatmap, filters=YEAR_2024, axis="month")
+    small = cells[cells["suppressed"]]
+    assert len(small) > 0
+    assert small[["signals", "amount_eur", "entities", "agencies"]].isna().all().all()
+    assert (cells.loc[~cells["suppressed"], "signals"] >= 5).all()
+    rows = run(
+        app_engine,
+        viewer,
+        heatmaps.cell_signals,
+        filters=YEAR_2024,
+        phenomenon="VIO_EXPLOSION",
+        region="OB",
+    )
+    assert rows.empty
+
+
+def test_drilldown_returns_the_cell_newest_first(warehouse, app_engine):
+    spike = warehouse.manifest["violence_spike"]
+    viewer = make_viewer("politie")
+    rows = run(
+        app_engine,
+        viewer,
+        heatmaps.cell_signals,
+        filters=YEAR_2024,
+        phenomenon="VIO_EXPLOSION",
+        month=month(spike["month"]),
+        limit=10_000,
+    )
+    (n,) = raw(
+        warehouse,
+        "select count(*) from signal where audience_mask & :mask <> 0 "
+        "and phenomenon_code = 'VIO_EXPLOSION' and observed_on >= '2024-03-01' "
+        "and observed_on < '2024-04-01'",
+        viewer,
+    )[0]
+    assert len(rows) == min(n, heatmaps.DRILLDOWN_LIMIT) and len(rows) > 0
+    assert (rows["phenomenon_code"] == "VIO_EXPLOSION").all()
+    assert rows["observed_on"].is_monotonic_decreasing
+    in_region = run(
+        app_engine,
+        viewer,
+        heatmaps.cell_signals,
+        filters=Filters(start=month(spike["month"]), end=month(spike["month"])),
+        phenomenon="VIO_EXPLOSION",
+        region=spike["region_code"],
+        limit=5,
+    )
+    assert len(in_region) == 5 and (in_region["region_code"] == spike["region_code"]).all()
+
+
+SPIKE_WINDOW = Filters(start=dt.date(2023, 4, 1), end=dt.date(2024, 3, 1))
+
+
+def test_violence_spike_is_the_top_anomaly(warehouse, app_engine):
+    spike = warehouse.manifest["violence_spike"]
+    viewer = make_viewer("politie")
+    found = run(app_engine, viewer, indicators.current_anomalies, filters=SPIKE_WINDOW)
+    violence = found[found["indicator"] == "violence"]
+    assert violence.iloc[0]["region_code"] == spike["region_code"]
+    assert violence.iloc[0]["month"] == month(spike["month"])
+    assert found.iloc[0]["region_code"] == spike["region_code"]
+
+
+def test_corruption_cluster_months_are_flagged(warehouse, app_engine):
+    cluster = warehouse.manifest["corruption_cluster"]
+    viewer = make_viewer("douane")
+    series = run(app_engine, viewer, indicators.indicator_series, filters=Filters())
+    region = series[
+        (series["indicator"] == "corruption") & (series["region_code"] == cluster["region_code"])
+    ]
+    flagged = {m.strftime("%Y-%m") for m in region.loc[region["flagged"], "month"]}
+    assert set(cluster["months"]) <= flagged
+
+
+def test_indicator_counts_equal_raw_counts(warehouse, app_engine):
+    viewer = make_viewer("fiod")
+    series = run(app_engine, viewer, indicators.indicator_series, filters=SPIKE_WINDOW)
+    shown = series[series["in_window"] & (series["indicator"] == "violence")]
+    (n,) = raw(
+        warehouse,
+        "select count(*) from signal where audience_mask & :mask <> 0 "
+        "and phenomenon_code like 'VIO\\_%' and observed_on >= '2023-04-01' "
+        "and observed_on < '2024-04-01'",
+        viewer,
+    )[0]
+    assert shown["count"].sum() == n
+    kpis = run(app_engine, viewer, indicators.indicator_kpis, filters=SPIKE_WINDOW)
+    row = kpis.set_index("indicator").loc["violence"]
+    assert row["current"] == shown.loc[shown["month"] == month("2024-03"), "count"].sum()

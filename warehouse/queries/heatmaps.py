@@ -1,0 +1,215 @@
+"""Phenomenon heatmaps: phenomenon x region and phenomenon x month, four measures per cell, a
+comparison with the previous period, and the row-level drill-down behind one cell.
+
+Cells come from the rollups (signals, amount and contributing agencies from
+rollup_signal_month, distinct entities from rollup_entity_month); only the drill-down reads
+signals, bounded by the cell, the filters and a limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from warehouse.filters import Filters
+from warehouse.periods import add_months, months_between, previous_period, window
+from warehouse.queries.where import Columns, where
+from warehouse.settings import get_settings
+from warehouse.suppression import needs_suppression, suppress
+from warehouse.viewer import Viewer
+
+Axis = Literal["region", "month"]
+METRICS = ("signals", "amount_eur", "entities", "agencies")
+DIMENSION = {"region": "region_code", "month": "month"}
+DRILLDOWN_LIMIT = 500
+DRILLDOWN_COLUMNS = [
+    "source_ref",
+    "owner_agency",
+    "phenomenon_code",
+    "observed_on",
+    "municipality",
+    "region_code",
+    "node_code",
+    "amount_eur",
+    "severity",
+    "reliability",
+    "credibility",
+    "handling_code",
+]
+
+
+def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd.DataFrame:
+    dim = DIMENSION[axis]  # a column name from the constant above, never input
+    clause, params = where(filters)
+    # Two steps so that both aggregations hash: contributing agencies are the owner rows.
+    signals = conn.execute(
+        text(
+            f"""
+            with per_owner as (
+                select phenomenon_code, {dim} as {dim}, owner_agency,
+                       sum(signal_count) as signals, sum(amount_eur) as amount_eur
+                from rollup_signal_month
+                where {clause}
+                group by 1, 2, 3
+            )
+
+            select phenomenon_code, {dim}, sum(signals) as signals,
+                   sum(amount_eur) as amount_eur, count(*) as agencies
+            from per_owner
+            group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+        ),
+        params,
+    ).mappings()
+    cells = pd.DataFrame(signals.all(), columns=["phenomenon_code", dim, *METRICS[:2], "agencies"])
+    cells["signals"] = cells["signals"].astype("int64")
+    cells["amount_eur"] = cells["amount_eur"].astype(float)
+    columns = ["phenomenon_code", dim, *(m for m in METRICS if entities or m != "entities")]
+    if entities:
+        cells = cells.merge(_entities(conn, clause, params, dim), how="left")
+        cells["entities"] = cells["entities"].fillna(0).astype("int64")
+    return cells[columns].sort_values(["phenomenon_code", dim], ignore_index=True)
+
+
+def _entities(conn: Connection, clause: str, params: dict, dim: str) -> pd.DataFrame:
+    rows = conn.execute(
+        text(
+            f"""
+            with pairs as (
+                select distinct phenomenon_code, {dim} as {dim}, entity_id
+                from rollup_entity_month
+                where {clause}
+            )
+
+            select phenomenon_code, {dim}, count(*) as entities from pairs group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+        ),
+        params,
+    ).mappings()
+    return pd.DataFrame(rows.all(), columns=["phenomenon_code", dim, "entities"])
+
+
+def _guard(df: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    if needs_suppression(viewer):
+        measures = tuple(m for m in METRICS[1:] if m in df.columns)
+        return suppress(df, count="signals", measures=measures, k=get_settings().suppression_k)
+    return df.assign(suppressed=False)
+
+
+def heatmap(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    axis: Axis = "region",
+    entities: bool = True,
+) -> pd.DataFrame:
+    """One row per phenomenon and region (or month) with signals, amount_eur, agencies and
+    (when asked: it is the costly one) entities; managers: cells under k suppressed (every
+    measure withheld)."""
+    return _guard(_cells(conn, filters, axis, entities), viewer)
+
+
+def heatmap_change(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    axis: Axis = "region",
+    entities: bool = True,
+) -> pd.DataFrame:
+    """Each measure now, in the previous period of equal length, and the change (absolute and
+    %). By month, a month is compared with the same month of the previous period. A change is
+    withheld when either side is suppressed."""
+    span = window(conn, filters)
+    if span is None:
+        return _change_frame(pd.DataFrame(), pd.DataFrame(), DIMENSION[axis], entities)
+    start, end = span
+    before = previous_period(filters, start, end)
+    dim = DIMENSION[axis]
+    current = _guard(_cells(conn, replace(filters, start=start, end=end), axis, entities), viewer)
+    previous = _guard(_cells(conn, before, axis, entities), viewer)
+    if axis == "month":
+        length = months_between(start, end)
+        previous["month"] = [add_months(m, length) for m in previous["month"]]
+    return _change_frame(current, previous, dim, entities)
+
+
+def _change_frame(
+    current: pd.DataFrame, previous: pd.DataFrame, dim: str, entities: bool
+) -> pd.DataFrame:
+    keys = ["phenomenon_code", dim]
+    metrics = [m for m in METRICS if entities or m != "entities"]
+    cols = [*keys, *metrics, "suppressed"]
+    current = current.reindex(columns=cols)
+    previous = previous.reindex(columns=cols)
+    for frame in (current, previous):  # an empty side has float keys: align the dtypes
+        frame[keys] = frame[keys].astype(object)
+    out = current.merge(previous, how="outer", on=keys, suffixes=("", "_prev"))
+    hidden = out["suppressed"].astype("boolean").fillna(False) | out["suppressed_prev"].astype(
+        "boolean"
+    ).fillna(False)
+    for m in metrics:
+        now = out[m].astype("Float64")
+        was = out[f"{m}_prev"].astype("Float64")
+        now = now.mask(now.isna() & ~out["suppressed"].astype("boolean").fillna(False), 0)
+        was = was.mask(was.isna() & ~out["suppressed_prev"].astype("boolean").fillna(False), 0)
+        out[m], out[f"{m}_prev"] = now, was
+        change = (now - was).mask(hidden)
+        out[f"{m}_change"] = change
+        out[f"{m}_pct"] = (100 * change / was.replace(0, np.nan)).mask(hidden)
+    out["suppressed"] = hidden
+    return out.drop(columns=["suppressed_prev"]).sort_values(keys, ignore_index=True)
+
+
+def cell_signals(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    phenomenon: str,
+    region: str | None = None,
+    month: dt.date | None = None,
+    limit: int = DRILLDOWN_LIMIT,
+) -> pd.DataFrame:
+    """The newest signals behind one heatmap cell within the filters (row-level: analysts only;
+    row-level security shows others nothing anyway)."""
+    if not viewer.sees_rows:
+        return pd.DataFrame(columns=DRILLDOWN_COLUMNS)
+    cols = Columns(
+        month=None,
+        region="m.region_code",
+        municipality="s.municipality_code",
+        phenomenon="s.phenomenon_code",
+        agency="s.owner_agency",
+        handling="s.handling_code",
+    )
+    clause, params = where(filters, cols)
+    conditions = [clause, "s.phenomenon_code = :cell_phenomenon"]
+    params["cell_phenomenon"] = phenomenon
+    # Whole months: observed_on within [first day of start, first day after end).
+    lower = max(d for d in (filters.start, month, dt.date(1, 1, 1)) if d is not None)
+    upper_month = min(d for d in (filters.end, month, dt.date(9999, 1, 1)) if d is not None)
+    params["cell_from"], params["cell_to"] = lower, add_months(upper_month, 1)
+    conditions.append("s.observed_on >= :cell_from and s.observed_on < :cell_to")
+    if region is not None:
+        conditions.append("m.region_code = :cell_region")
+        params["cell_region"] = region
+    params["cell_limit"] = max(1, min(int(limit), DRILLDOWN_LIMIT))
+    sql = text(
+        f"""
+        select s.source_ref, s.owner_agency, s.phenomenon_code, s.observed_on,
+               m.name as municipality, m.region_code, s.node_code, s.amount_eur, s.severity,
+               s.reliability, s.credibility, s.handling_code
+        from signal as s
+        left join municipality as m on m.gm_code = s.municipality_code
+        where {" and ".join(conditions)}
+        order by s.observed_on desc, s.id desc
+        limit :cell_limit
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+    )
+    return pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=DRILLDOWN_COLUMNS)

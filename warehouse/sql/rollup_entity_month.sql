@@ -1,0 +1,55 @@
+-- rollup_entity_month
+-- grain: one row per month, phenomenon, municipality, owning agency, handling code, audience and
+-- linked entity. Distinct entities cannot be summed from counts, so this rollup keeps the entity
+-- ids; a view counts distinct ids over the rows it is allowed to see.
+with links as (
+    select
+        date_trunc('month', s.observed_on)::date as month,
+        s.phenomenon_code,
+        s.municipality_code,
+        s.owner_agency,
+        s.handling_code,
+        s.audience_mask,
+        l.entity_id,
+        s.id as signal_id
+    from signal_entity as l
+    inner join signal as s on s.id = l.signal_id
+    -- :months null rebuilds everything; otherwise only these months (incremental refresh)
+    where
+        cast(:months as date []) is null
+        or (
+            s.observed_on >= :lo and s.observed_on < :hi
+            and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
+        )
+),
+
+grouped as (
+    select
+        month,
+        phenomenon_code,
+        municipality_code,
+        owner_agency,
+        handling_code,
+        audience_mask,
+        entity_id,
+        count(distinct signal_id) as signal_count
+    from links
+    group by 1, 2, 3, 4, 5, 6, 7
+)
+
+insert into rollup_entity_month (
+    month, phenomenon_code, municipality_code, region_code, owner_agency, handling_code,
+    audience_mask, entity_id, signal_count
+)
+select
+    g.month,
+    g.phenomenon_code,
+    g.municipality_code,
+    m.region_code,
+    g.owner_agency,
+    g.handling_code,
+    g.audience_mask,
+    g.entity_id,
+    g.signal_count
+from grouped as g
+left join municipality as m on m.gm_code = g.municipality_code
