@@ -39,32 +39,20 @@ class PageSpec:
 EVERYONE = frozenset(Role)
 ROW_ROLES = frozenset({Role.analyst})
 AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
+EXPORT_ROLES = frozenset({Role.analyst, Role.steward, Role.manager})
 # In order: the first page a role may use is its start page.
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
     PageSpec("deliveries", "deliveries_title", ":material/upload_file:", frozenset({Role.steward})),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),
-    PageSpec(
-        "export",
-        "export_title",
-        ":material/download:",
-        frozenset({Role.analyst, Role.steward, Role.manager}),
-        filtered=True,
-    ),
-    PageSpec(
-        "briefing",
-        "briefing_title",
-        ":material/picture_as_pdf:",
-        AGGREGATE_ROLES,
-        filtered=True,
-    ),
-    PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
-    PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
-    PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
+    # The views analysts open first every morning, then the deeper ones, then what leaves.
     PageSpec("heatmaps", "heatmaps_title", ":material/grid_on:", AGGREGATE_ROLES, filtered=True),
-    PageSpec(
-        "indicators", "indicators_title", ":material/warning:", AGGREGATE_ROLES, filtered=True
-    ),
+    PageSpec("indicators", "indicators_title", ":material/warning:", AGGREGATE_ROLES, True),
+    PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
+    PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
+    PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
+    PageSpec("export", "export_title", ":material/download:", EXPORT_ROLES, filtered=True),
+    PageSpec("briefing", "briefing_title", ":material/picture_as_pdf:", AGGREGATE_ROLES, True),
 )
 
 

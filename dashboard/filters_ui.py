@@ -1,6 +1,11 @@
-"""The shared filter sidebar. Every widget is bound to the URL (bind="query-params"), so a link
-shared with a colleague opens the same view; the values are re-validated against the reference
-data before they become a Filters value (a browser can send anything)."""
+"""The shared filter sidebar. Its state lives in the URL as language-independent codes
+(?van=2024-01&tot=2024-06&regios=OB&fenomenen=VIO_EXPLOSION), so a link shared with a colleague
+opens the same view whatever language either of them reads; the values are re-validated against
+the reference data before they become a Filters value (a browser can send anything).
+
+Why not bind="query-params": a bound widget with a format_func writes the *displayed label* to
+the URL (06-2024, "Explosie"), which differs per language and breaks shared links. So the widgets
+keep their state for the session (persist_state) and the URL is synchronised here, both ways."""
 
 from __future__ import annotations
 
@@ -28,27 +33,34 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
     opts = options(viewer)
     months = opts.months()
     name = "name_nl" if lang == "nl" else "name_en"
+    _load_from_url(opts)
     with st.sidebar:
         st.subheader(t("filters", lang))
         start = end = None
         if months:
             labels = [m.strftime("%Y-%m") for m in months]
+            # Defaults through session state (not index=), so a value from the URL never clashes
+            # with a widget default.
+            for key, default in (
+                (PARAM["start"], labels[max(0, len(labels) - DEFAULT_MONTHS)]),
+                (PARAM["end"], labels[-1]),
+            ):
+                if st.session_state.get(key) not in labels:
+                    st.session_state[key] = default
             c1, c2 = st.columns(2)
             start_label = c1.selectbox(
                 t("from", lang),
                 labels,
-                index=max(0, len(labels) - DEFAULT_MONTHS),
                 format_func=lambda s: fmt_month(dt.date.fromisoformat(s + "-01"), lang),
                 key=PARAM["start"],
-                bind="query-params",
+                persist_state="session",
             )
             end_label = c2.selectbox(
                 t("to", lang),
                 labels,
-                index=len(labels) - 1,
                 format_func=lambda s: fmt_month(dt.date.fromisoformat(s + "-01"), lang),
                 key=PARAM["end"],
-                bind="query-params",
+                persist_state="session",
             )
             start, end = _month(start_label, months), _month(end_label, months)
             if start and end and start > end:
@@ -59,7 +71,7 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             list(region_names),
             format_func=label(region_names),
             key=PARAM["regions"],
-            bind="query-params",
+            persist_state="session",
             placeholder=t("all", lang),
         )
         munis = opts.municipalities
@@ -71,7 +83,7 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             list(muni_names),
             format_func=label(muni_names),
             key=PARAM["municipalities"],
-            bind="query-params",
+            persist_state="session",
             placeholder=t("all", lang),
         )
         phen_names = dict(zip(opts.phenomena["code"], opts.phenomena[name], strict=True))
@@ -80,7 +92,7 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             list(phen_names),
             format_func=label(phen_names),
             key=PARAM["phenomena"],
-            bind="query-params",
+            persist_state="session",
             placeholder=t("all", lang),
         )
         agency_names = dict(zip(opts.agencies["code"], opts.agencies[name], strict=True))
@@ -89,17 +101,17 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             list(agency_names),
             format_func=label(agency_names),
             key=PARAM["agencies"],
-            bind="query-params",
+            persist_state="session",
             placeholder=t("all", lang),
         )
         handling = st.multiselect(
             t("handling_codes", lang),
             list(opts.handling),
             key=PARAM["handling"],
-            bind="query-params",
+            persist_state="session",
             placeholder=t("all", lang),
         )
-    return Filters(
+    filters = Filters(
         start=start,
         end=end,
         regions=_known(regions, region_names),
@@ -108,6 +120,52 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
         agencies=_known(agencies, agency_names),
         handling=_known(handling, dict.fromkeys(opts.handling)),
     )
+    _write_to_url(filters)
+    return filters
+
+
+SYNCED = "_filters_in_url"
+
+
+def _url_filters() -> dict[str, str]:
+    names = set(PARAM.values())
+    return {k: v for k, v in st.query_params.to_dict().items() if k in names}
+
+
+def _load_from_url(opts: Options) -> None:
+    """Put the URL's filters into the widgets when the URL carries filters the app did not write
+    itself (a shared link, a bookmark). An URL without filters leaves the session's choice."""
+    in_url = _url_filters()
+    if not in_url or st.session_state.get(SYNCED) == in_url:
+        return
+    parsed, _problems = Filters.from_query(in_url)
+    labels = {m.strftime("%Y-%m") for m in opts.months()}
+    for name, value in (("start", parsed.start), ("end", parsed.end)):
+        month = value.strftime("%Y-%m") if value else None
+        if month in labels:
+            st.session_state[PARAM[name]] = month
+        else:
+            st.session_state.pop(PARAM[name], None)
+    allowed = {
+        "regions": set(opts.regions["code"]),
+        "municipalities": set(opts.municipalities["gm_code"]),
+        "phenomena": set(opts.phenomena["code"]),
+        "agencies": set(opts.agencies["code"]),
+        "handling": set(opts.handling),
+    }
+    for name, known in allowed.items():
+        st.session_state[PARAM[name]] = [v for v in getattr(parsed, name) if v in known]
+
+
+def _write_to_url(filters: Filters) -> None:
+    wanted = filters.to_query()
+    if _url_filters() != wanted:
+        for key in set(PARAM.values()) - set(wanted):
+            if key in st.query_params:
+                del st.query_params[key]
+        for key, value in wanted.items():
+            st.query_params[key] = value
+    st.session_state[SYNCED] = wanted
 
 
 def label(names: dict) -> Callable[[Any], str]:

@@ -134,7 +134,7 @@ def app_url(start_app) -> str:
     return start_app()
 
 
-def wait_until_rendered(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+def wait_until_rendered(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
     """Streamlit has finished a run: connected, script idle, no skeletons left."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
@@ -153,5 +153,5 @@ def login(page, app_url: str, agency_label: str, user: str) -> None:  # type: ig
     wait_until_rendered(page)
     page.get_by_role("button", name=agency_label).click()
     page.get_by_role("button", name=user).click()
-    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    page.wait_for_url(f"{app_url}/**", timeout=60_000)
     wait_until_rendered(page)
