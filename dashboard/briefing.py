@@ -263,6 +263,8 @@ def period_filters(period: Period, regions: tuple[str, ...]) -> tuple[Filters, F
 def build(
     conn: Connection, viewer: Viewer, period: Period, regions: tuple[str, ...], lang: str
 ) -> dict[str, list[Block]]:
+    from dashboard import briefing_views  # noqa: F401 - registers the view sections
+
     current, previous = period_filters(period, regions)
     ctx = Context(conn, viewer, current, previous, period, lang)
     return {s.key: s.build(ctx) for s in SECTIONS}

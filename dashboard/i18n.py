@@ -62,6 +62,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": "Geen bijdrage binnen deze filters van: {agencies}.",
         "en": "No contribution within these filters from: {agencies}.",
     },
+    "briefing_indicator": {"nl": "Indicator", "en": "Indicator"},
+    "briefing_this_month": {"nl": "Laatste maand", "en": "Last month"},
+    "briefing_month_before": {"nl": "Maand ervoor", "en": "Month before"},
+    "briefing_regions_flagged": {"nl": "Regio's met afwijking", "en": "Regions flagged"},
+    "briefing_no_anomalies": {
+        "nl": "Geen afwijkingen in de laatste maand van de periode.",
+        "en": "No anomalies in the last month of the period.",
+    },
+    "briefing_anomalies": {
+        "nl": "Afwijkingen in de laatste maand, meest significant eerst (verwacht: de basislijn "
+        "uit de voorgaande maanden en hetzelfde seizoen een jaar eerder).",
+        "en": "Anomalies in the last month, most significant first (expected: the baseline from "
+        "the preceding months and the same season a year earlier).",
+    },
+    "briefing_expected": {"nl": "Verwacht", "en": "Expected"},
+    "briefing_facilitators_no_names": {
+        "nl": 'Voor managers alleen categorieën, zonder namen; kleine aantallen als "< k".',
+        "en": 'For managers categories only, without names; small counts as "< k".',
+    },
+    "briefing_facilitators": {"nl": "Facilitators", "en": "Facilitators"},
+    "briefing_name": {"nl": "Naam", "en": "Name"},
     "rollups": {"nl": "Verversing van de rollups", "en": "Rollup refresh"},
     "rollup": {"nl": "Rollup", "en": "Rollup"},
     "refreshed_at": {"nl": "Ververst op", "en": "Refreshed at"},

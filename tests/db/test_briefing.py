@@ -139,3 +139,34 @@ def test_cli_export_and_briefing(use_warehouse, tmp_path):
     assert result.exit_code == 0, result.output
     assert "2024-Q3" in pdf_text(pdf.read_bytes())
     scoped_module.app_engine.cache_clear()
+
+
+def test_briefing_carries_the_view_sections_for_analysts_and_managers(warehouse, app_engine):
+    """Indicators with the planted spike, facilitators (names for analysts only), hotspots."""
+    from dashboard.briefing import build
+    from tests.conftest import make_viewer
+    from warehouse.period import Period
+    from warehouse.scoped import scoped
+
+    period = Period.parse("2024-03")
+    analyst = make_viewer("politie")
+    with scoped(analyst, engine=app_engine) as conn:
+        content = build(conn, analyst, period, (), "nl")
+    assert {"indicators", "facilitators", "hotspots"} <= set(content)
+    anomalies = [b for b in content["indicators"] if hasattr(b, "rows")][-1]
+    assert any(row[1] == "OB" for row in anomalies.rows[:3])  # the planted violence spike
+    planted = {f["kvk_number"] for f in warehouse.manifest["facilitators"]}
+    names = {row[2] for b in content["facilitators"] if hasattr(b, "rows") for row in b.rows}
+    assert names  # analysts see names
+
+    manager = make_viewer("politie", "manager")
+    with scoped(manager, engine=app_engine) as conn:
+        content = build(conn, manager, period, (), "nl")
+    cells = [
+        cell
+        for b in content["facilitators"]
+        if hasattr(b, "rows")
+        for row in b.rows
+        for cell in row
+    ]
+    assert not (names & set(cells)) and not (planted & set(cells))
