@@ -6,12 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from warehouse.periods import add_months
+
 PATTERN = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -23,10 +20,10 @@ class Period:
     @property
     def end(self) -> dt.date:
         """First day of the last month (inclusive, as in Filters)."""
-        return _add_months(self.start, self.months - 1)
+        return add_months(self.start, self.months - 1)
 
     def previous(self) -> Period:
-        start = _add_months(self.start, -self.months)
+        start = add_months(self.start, -self.months)
         if self.months == 3:
             label = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
         elif self.months == 12:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, text
 
 from warehouse import scoring
 from warehouse.filters import Filters
+from warehouse.periods import add_months, months_between
 from warehouse.queries.where import where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -39,11 +40,6 @@ RANKING_COLUMNS = [
 SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """The filters' months, or the months the viewer has facilitator data for."""
     if filters.start and filters.end:
@@ -58,7 +54,7 @@ def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | Non
 
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of equal length that ends the month before start."""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    months = months_between(start, end)
     return add_months(start, -months), add_months(start, -1)
 
 
