@@ -256,7 +256,6 @@ def _interventions(
     return pd.DataFrame(rows)
 
 
-
 def _redraw_duplicates(entities: pd.DataFrame, key: bytes) -> None:
     """Identifiers drawn in separate batches can collide at the bench size; give the later
     duplicates fresh numbers. A no-op when nothing collides, so the small and demo sets are
