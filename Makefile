@@ -14,6 +14,7 @@ help:
 	@echo "make demo   - install, start the embedded PostgreSQL, load the demo data once, run the app"
 	@echo "make test   - the whole test suite (ruff, mypy and pytest with browser tests)"
 	@echo "make lint   - ruff and mypy only"
+	@echo "make bench  - the performance benchmark at 10M signals (BENCH=\"--size demo\" for less)"
 
 install: $(STAMP)
 
@@ -37,6 +38,11 @@ lint: install
 
 browser:
 	@scripts/ensure-chromium
+
+# The benchmark (README, "Performance"): seeds or reuses the 10M-signal database nsoc_bench.
+# Pass options through BENCH, e.g. make bench BENCH="--size demo --skip-concurrent".
+bench: install browser
+	$(BIN)/nsoc bench --json bench.json $(BENCH)
 
 clean-db: install
 	-$(BIN)/nsoc db stop

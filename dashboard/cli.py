@@ -519,6 +519,62 @@ def briefing_cmd(
     console.print(f"Briefing {period} written to {out} (sha256 {result.sha256})", highlight=False)
 
 
+@app.command("bench")
+@_guard
+def bench_cmd(
+    size: Annotated[str, typer.Option(help="bench (10M), demo (500k) or small (20k)")] = "bench",
+    url: Annotated[
+        str | None, typer.Option(help="bench this warehouse as-is (default: database nsoc_bench)")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="also write the figures here")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="warm runs per query")] = 20,
+    cold_runs: Annotated[int, typer.Option(help="cold runs per query")] = 5,
+    sessions: Annotated[int, typer.Option(help="concurrent browser sessions")] = 20,
+    session_seconds: Annotated[float, typer.Option(help="how long they run")] = 60.0,
+    export_rows: Annotated[int, typer.Option(help="rows of the timed CSV export")] = 1_000_000,
+    refresh_signals: Annotated[int, typer.Option(help="signals of the timed delivery")] = 100_000,
+    skip_queries: Annotated[bool, typer.Option("--skip-queries")] = False,
+    skip_naive: Annotated[bool, typer.Option("--skip-naive")] = False,
+    skip_browser: Annotated[bool, typer.Option("--skip-browser")] = False,
+    skip_concurrent: Annotated[bool, typer.Option("--skip-concurrent")] = False,
+    skip_export: Annotated[bool, typer.Option("--skip-export")] = False,
+    skip_briefing: Annotated[bool, typer.Option("--skip-briefing")] = False,
+    skip_refresh: Annotated[bool, typer.Option("--skip-refresh")] = False,
+) -> None:
+    """Time every view's queries (warm, cold, against the naive aggregate), the browser, the
+    export, the briefing and the rollup refresh on a dedicated warehouse; figures only."""
+    from dashboard import bench
+    from seed.load import SIZES
+
+    if size not in SIZES:
+        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    options = bench.Options(
+        size=size,
+        url=url,
+        runs=runs,
+        cold_runs=cold_runs,
+        sessions=sessions,
+        session_seconds=session_seconds,
+        export_rows=export_rows,
+        refresh_signals=refresh_signals,
+        queries=not skip_queries,
+        naive=not skip_naive,
+        browser=not skip_browser,
+        concurrent=not skip_concurrent,
+        export=not skip_export,
+        briefing=not skip_briefing,
+        refresh=not skip_refresh,
+    )
+    report = bench.run(options, say=lambda m: err.print(m, highlight=False))
+    for line in bench.render(report):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if json_out:
+        bench.write_json(report, json_out)
+        console.print(f"Figures written to {json_out}", highlight=False)
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),

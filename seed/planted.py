@@ -70,7 +70,9 @@ class Planter:
 
     def _company(self, category: str | None) -> tuple[int, str]:
         kvk = ids.kvk_numbers(self.rng, 1)[0]
-        while kvk in set(self.ctx.world.entities["kvk_number"].dropna()):
+        taken = set(self.ctx.world.entities["kvk_number"].dropna())
+        taken |= {e.get("kvk_number") for e in self.out.entities}
+        while kvk in taken:
             kvk = ids.kvk_numbers(self.rng, 1)[0]
         name = ids.company_names(self.rng, [category])[0]
         eid = self._entity(

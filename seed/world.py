@@ -146,6 +146,7 @@ def build_world(
     )
 
     entities = pd.concat(frames, ignore_index=True)
+    _redraw_duplicates(entities, pseudonym_key)
     for col in (
         "display_name",
         "kvk_number",
@@ -253,3 +254,31 @@ def _interventions(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _redraw_duplicates(entities: pd.DataFrame, key: bytes) -> None:
+    """Identifiers drawn in separate batches can collide at the bench size; give the later
+    duplicates fresh numbers. A no-op when nothing collides, so the small and demo sets are
+    unchanged."""
+    rng = np.random.default_rng(np.random.SeedSequence(len(entities), spawn_key=(7,)))
+    for column in ("kvk_number", "person_number"):
+        if column not in entities:
+            continue
+        values = entities[column]
+        dup = values.notna() & values.duplicated(keep="first")
+        n = int(dup.sum())
+        if not n:
+            continue
+        draw = ids.kvk_numbers if column == "kvk_number" else ids.person_numbers
+        used = set(values.dropna())
+        fresh: list[str] = []
+        while len(fresh) < n:
+            for v in draw(rng, n):
+                if v not in used and len(fresh) < n:
+                    used.add(v)
+                    fresh.append(v)
+        entities.loc[dup, column] = fresh
+        if column == "person_number":
+            pseudo = [ids.pseudonym(key, f"bsn:{v}") for v in fresh]
+            entities.loc[dup, "person_pseudonym"] = pseudo
+            entities.loc[dup, "display_name"] = [f"Persoon {p[:10]}" for p in pseudo]

@@ -1,0 +1,237 @@
+"""The browser part of the benchmark: the real app (`nsoc serve`) with the development identity
+providers, Debian's Chromium driven by Playwright. Page ready = Streamlit connected, its script
+idle and no skeleton left (as in the browser tests). Loopback only; bounded in count and time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psutil
+
+from dashboard import devidp
+from dashboard.bench import Options, Report, peak_rss, summary
+from warehouse.settings import agencies
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("NSOC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ("heatmaps", "indicators", "facilitators", "map")
+READY = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+    '[data-test-script-state="notRunning"]'
+)
+NO_SKELETON = "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def free_port_range(n: int) -> int:
+    for base in range(23000, 60000, 89):
+        socks: list[socket.socket] = []
+        try:
+            for port in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free port range")
+
+
+def wait_for(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (loopback only)
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+async def rendered(page: Page, timeout: float = 60_000) -> None:
+    await page.wait_for_selector(READY, timeout=timeout)
+    await page.wait_for_function(NO_SKELETON, timeout=timeout)
+
+
+async def settle(page: Page) -> None:
+    """After an interaction: let the rerun start (if it has not finished already), then wait."""
+    with contextlib.suppress(Exception):  # a fast rerun can be over before we look
+        await page.wait_for_selector('[data-test-script-state="running"]', timeout=1_500)
+    await rendered(page)
+
+
+async def login(page: Page, app: str, agency_label: str, user: str) -> None:
+    await page.goto(app)
+    await rendered(page)
+    await page.get_by_role("button", name=agency_label).click()
+    await page.get_by_role("button", name=user).click()
+    await page.wait_for_url(f"{app}/**", timeout=60_000)
+    await rendered(page)
+
+
+async def load_time(page: Page, url: str) -> float:
+    began = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_selector("h1", timeout=60_000)
+    await rendered(page)
+    return (time.perf_counter() - began) * 1000
+
+
+async def filter_time(page: Page, region: str) -> float:
+    """Pick a region in the sidebar's first multiselect and wait for the page to settle."""
+    regions = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    await regions.click()
+    await page.keyboard.type(region)
+    began = time.perf_counter()
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Escape")
+    await page.locator("h1").first.click()  # blur: the widget commits
+    await settle(page)
+    return (time.perf_counter() - began) * 1000
+
+
+async def single(browser: Browser, app: str, options: Options, report: Report) -> Any:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    await login(page, app, "Politie", "analist@politie")
+    for name in PAGES:
+        loads, filters = [], []
+        for i in range(max(2, options.runs // 4) + 1):
+            loads.append(await load_time(page, f"{app}/{name}"))
+            if name != "map":
+                filters.append(await filter_time(page, ("Rotterdam", "Amsterdam")[i % 2]))
+        report.browser.append(
+            {
+                "page": name,
+                "load": summary(loads[1:]),  # the first load warms the app's caches
+                "filter": summary(filters[1:]) if filters else None,
+            }
+        )
+    state = await context.storage_state()
+    await context.close()
+    return state
+
+
+async def concurrent(
+    browser: Browser, app: str, state: Any, options: Options, report: Report
+) -> None:
+    """`sessions` logged-in sessions, each loading the views in turn until the time is up."""
+    deadline = time.monotonic() + options.session_seconds
+    times: list[float] = []
+    errors = 0
+
+    async def session(n: int) -> None:
+        nonlocal errors
+        context = await browser.new_context(
+            storage_state=state, viewport={"width": 1200, "height": 900}
+        )
+        page = await context.new_page()
+        i = n
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    times.append(await load_time(page, f"{app}/{PAGES[i % len(PAGES)]}"))
+                except Exception:  # a timeout counts as an error, the session goes on
+                    errors += 1
+                i += 1
+        finally:
+            await context.close()
+
+    await asyncio.gather(*(session(n) for n in range(options.sessions)))
+    report.concurrent = {
+        "sessions": options.sessions,
+        "seconds": options.session_seconds,
+        "pages": len(times),
+        "errors": errors,
+        **summary(times),
+    }
+
+
+async def drive(app: str, options: Options, report: Report) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            state = await single(browser, app, options, report) if options.browser else None
+            if options.concurrent:
+                if state is None:
+                    context = await browser.new_context()
+                    page = await context.new_page()
+                    await login(page, app, "Politie", "analist@politie")
+                    state = await context.storage_state()
+                    await context.close()
+                await concurrent(browser, app, state, options, report)
+        finally:
+            await browser.close()
+
+
+def run(url: str, options: Options, report: Report, say: Callable[[str], None]) -> None:
+    if not Path(CHROMIUM).exists():
+        say(f"Chromium not found at {CHROMIUM}: browser part skipped (install Debian's chromium)")
+        return
+    base = free_port_range(len(agencies()) * 9)
+    idps = devidp.start_idps(agencies(), base)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="nsoc-bench-") as tmp:
+        secrets = Path(tmp) / "secrets.toml"
+        secrets.write_text(devidp.demo_secrets(agencies(), app_port=port, base_port=base))
+        env = {**os.environ, "NSOC_DATABASE_URL": url, "NSOC_SECRETS_FILE": str(secrets)}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(f"http://localhost:{port}/_stcore/health")
+            proc = psutil.Process(server.pid)
+            idle = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+            with peak_rss([proc]) as peak:
+                asyncio.run(drive(f"http://localhost:{port}", options, report))
+            report.server = {
+                "idle_rss_mb": round(idle / 2**20),
+                "peak_rss_mb": round(peak.value / 2**20),
+            }
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            devidp.stop_idps(idps)

@@ -1,0 +1,59 @@
+"""`nsoc bench` in its fast mode against the test warehouse: it runs and prints its table and
+JSON with the expected keys. Figures are never asserted (the machine is shared)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from dashboard.cli import app
+
+runner = CliRunner()
+
+
+def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
+    out = tmp_path / "bench.json"
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "--size",
+            "small",
+            "--url",
+            warehouse.url,
+            "--runs",
+            "1",
+            "--cold-runs",
+            "1",
+            "--refresh-signals",
+            "500",
+            "--skip-browser",
+            "--skip-concurrent",
+            "--skip-export",
+            "--json",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "warm p95" in result.output and "briefing" in result.output
+    report = json.loads(out.read_text())
+    assert set(report) == {
+        "meta",
+        "queries",
+        "browser",
+        "concurrent",
+        "export",
+        "briefing",
+        "refresh",
+        "server",
+    }
+    assert report["meta"]["size"] == "small" and report["meta"]["signals"] > 0
+    views = {q["view"] for q in report["queries"]}
+    assert {"heatmaps", "indicators", "facilitators", "map"} <= views
+    for q in report["queries"]:
+        assert {"median_ms", "p95_ms", "runs"} <= set(q["warm"]) and q["cold"]["runs"] == 1
+    assert any(q["ratio"] is not None for q in report["queries"])
+    assert report["refresh"]["signals"] == 500 and report["refresh"]["refresh_s"] >= 0
+    assert report["briefing"]["pdf_bytes"] > 0
+    assert report["browser"] == [] and report["export"] == {}

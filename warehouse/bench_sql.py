@@ -1,0 +1,90 @@
+"""SQL of the benchmark (dashboard/bench.py): the naive aggregates over raw signals that the
+views' queries are compared with, and the generated rows it loads. Run as the warehouse's
+owner (maintenance policy, no row-level security): the audience is an explicit predicate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, text
+
+NAIVE = {
+    "heatmap_region": """
+        select m.region_code, s.phenomenon_code, count(*), sum(s.amount_eur),
+               count(distinct s.owner_agency)
+        from signal s join municipality m on m.gm_code = s.municipality_code
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
+    "heatmap_month": """
+        select date_trunc('month', s.observed_on), s.phenomenon_code, count(*),
+               sum(s.amount_eur), count(distinct s.owner_agency)
+        from signal s where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
+    "heatmap_entities": """
+        select m.region_code, s.phenomenon_code, count(distinct se.entity_id)
+        from signal s join municipality m on m.gm_code = s.municipality_code
+        join signal_entity se on se.signal_id = s.id
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
+    "series": """
+        select date_trunc('month', s.observed_on), s.phenomenon_code, m.region_code, count(*),
+               sum(s.severity)
+        from signal s left join municipality m on m.gm_code = s.municipality_code
+        where s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2, 3""",
+    "coverage": """
+        select s.owner_agency, date_trunc('month', s.observed_on), count(*), max(s.reported_at)
+        from signal s where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
+    "options": """
+        select distinct date_trunc('month', s.observed_on), s.phenomenon_code
+        from signal s where s.audience_mask & :mask <> 0""",
+    "facilitators": """
+        select se.entity_id, count(*), count(distinct s.owner_agency), max(s.observed_on)
+        from signal s join signal_entity se on se.signal_id = s.id
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and se.role = 'facilitator'
+        group by 1 order by 2 desc limit 100""",
+    "hexagons": """
+        select s.h3_r7, count(*), sum(s.amount_eur) from signal s
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and s.h3_r7 is not null group by 1""",
+    "nodes": """
+        select s.node_code, s.phenomenon_code, count(*), sum(s.amount_eur) from signal s
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and s.node_code is not null group by 1, 2""",
+    "flows": """
+        select s.origin_node_code, s.node_code, count(*), sum(s.amount_eur) from signal s
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and s.origin_node_code is not null group by 1, 2""",
+}
+
+
+def copy_recent_signals(conn: Connection, *, first: dt.date, n: int) -> None:
+    """A synthetic delivery: n copies (new source refs) of signals observed since `first`."""
+    conn.execute(
+        text(
+            """
+            insert into signal (owner_agency, source_ref, phenomenon_code, observed_on,
+                reported_at, municipality_code, amount_eur, severity, reliability,
+                credibility, handling_code, audience_mask)
+            select owner_agency, 'BENCH-' || id, phenomenon_code, observed_on,
+                   reported_at, municipality_code, amount_eur, severity, reliability,
+                   credibility, handling_code, audience_mask
+            from signal where observed_on >= :first order by id limit :n
+            """
+        ),
+        {"first": first, "n": n},
+    )
+
+
+def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:
+    """`rows` generated signals (generate_series) for the export benchmark."""
+    conn.execute(
+        text(
+            """
+            insert into signal (owner_agency, source_ref, phenomenon_code, observed_on,
+                reported_at, municipality_code, amount_eur, severity, reliability,
+                credibility, handling_code, audience_mask)
+            select (array['politie','douane','fiod','om'])[1 + i % 4], 'B-' || i,
+                   (array['ML_TBML','DRG_COCAINE_IMPORT','COR_LEAK'])[1 + i % 3],
+                   date '2022-01-01' + (i % 1000),
+                   date '2022-01-01' + (i % 1000) + (i % 1440) * interval '1 min',
+                   (array['GM0599','GM0363','GM0518'])[1 + i % 3], (i % 100000) / 7.0,
+                   1 + i % 5, 'B', 2, 'H0', :everyone
+            from generate_series(1, :rows) as i
+            """
+        ),
+        {"rows": rows, "everyone": everyone},
+    )
