@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import importlib
 import inspect
+import io
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -218,32 +219,38 @@ def shown_as_on_screen(df: pd.DataFrame) -> pd.DataFrame:
 def _row_chunks(
     conn: Any, viewer: Viewer, request: ExportRequest, progress: Progress
 ) -> Iterator[bytes]:
+    """The header, then the rows as PostgreSQL formats them (COPY … TO STDOUT, streamed)."""
     limit = row_limit(viewer.role)
-    enc = Encoder(request.dialect)
-    yield enc.header(request.columns)
-    pending: list[bytes] = []
-    size = 0
-    for batch in export_rows.stream_signal_rows(
+    yield Encoder(request.dialect).header(request.columns)
+    for rows, chunk in export_rows.stream_signal_csv(
         conn=conn,
         viewer=viewer,
         filters=request.filters,
         columns=request.columns,
         dialect=request.dialect,
         limit=limit + 1,
-        batch=BATCH_ROWS,
+        chunk_bytes=CHUNK_BYTES,
     ):
-        if progress.rows + len(batch) > limit:  # the rollup was stale: hold the limit anyway
-            batch = batch[: limit - progress.rows]
+        if progress.rows + rows > limit:  # the rollup was stale: hold the limit anyway
+            keep = limit - progress.rows
+            chunk = _first_lines(chunk, keep)
+            rows = keep
             progress.truncated = True
-        progress.rows += len(batch)
-        chunk = enc.rows(batch)
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= CHUNK_BYTES:
-            yield b"".join(pending)
-            pending, size = [], 0
-    if pending:
-        yield b"".join(pending)
+        progress.rows += rows
+        if chunk:
+            yield chunk
+
+
+def _first_lines(data: bytes, n: int) -> bytes:
+    """The first n CSV lines of data (quoted fields may hold CR LF: count real line ends)."""
+    lines = io.StringIO(data.decode("utf-8"), newline="")
+    out = []
+    for _ in range(n):
+        record = lines.readline()
+        while record.count('"') % 2:  # a quoted field spans lines: read on to its end
+            record += lines.readline()
+        out.append(record)
+    return "".join(out).encode("utf-8")
 
 
 class ExportRun:

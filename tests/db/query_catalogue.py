@@ -52,6 +52,12 @@ def _streamed(**kwargs: Any) -> list:
     return [row for batch in export_rows.stream_signal_rows(**kwargs) for row in batch]
 
 
+def _copied(**kwargs: Any) -> list:
+    """The COPY-streamed export, as its CSV lines."""
+    data = b"".join(chunk for _, chunk in export_rows.stream_signal_csv(**kwargs))
+    return data.decode("utf-8").split("\r\n")
+
+
 ALL_SIGNAL_COLUMNS = tuple(export_rows.SIGNAL_COLUMNS)
 
 CATALOGUE: dict[str, Call] = {
@@ -83,6 +89,10 @@ CATALOGUE: dict[str, Call] = {
     ),
     "export_rows.stream_signal_rows": (
         _streamed,
+        lambda f: {"filters": f, "columns": ALL_SIGNAL_COLUMNS, "limit": 2_000_000},
+    ),
+    "export_rows.stream_signal_csv": (
+        _copied,
         lambda f: {"filters": f, "columns": ALL_SIGNAL_COLUMNS, "limit": 2_000_000},
     ),
     "export_rows.signal_rows": (
