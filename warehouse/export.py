@@ -15,6 +15,7 @@ client breaks off is audited as well, with status "aborted" and the rows and byt
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -311,10 +312,13 @@ class ExportRun:
                     if not isinstance(df, pd.DataFrame):
                         raise ExportRefused(f"{request.source} does not return a table")
                     chunks = _frame_chunks(df, request, progress)
-                for chunk in chunks:
-                    if held is not None:
-                        yield progress.add(held)
-                    held = chunk
+                # Closed before the transaction ends: a COPY broken off by the client must be
+                # wound up on its connection before the rollback can use it.
+                with contextlib.closing(chunks):
+                    for chunk in chunks:
+                        if held is not None:
+                            yield progress.add(held)
+                        held = chunk
             last = held or b""
             progress.sha256.update(last)
             progress.status = "truncated" if progress.truncated else "complete"
