@@ -23,7 +23,7 @@ import inspect
 import io
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,7 +191,9 @@ def _call(func: Callable[..., Any], conn: Any, viewer: Viewer, request: ExportRe
     return func(conn=conn, viewer=viewer, **kwargs)
 
 
-def _frame_chunks(df: pd.DataFrame, request: ExportRequest, progress: Progress) -> Iterator[bytes]:
+def _frame_chunks(
+    df: pd.DataFrame, request: ExportRequest, progress: Progress
+) -> Generator[bytes, None, None]:
     missing = [c for c in request.columns if c not in df.columns]
     if missing:
         raise ExportRefused(f"unknown export columns: {', '.join(missing)}")
@@ -219,7 +221,7 @@ def shown_as_on_screen(df: pd.DataFrame) -> pd.DataFrame:
 
 def _row_chunks(
     conn: Any, viewer: Viewer, request: ExportRequest, progress: Progress
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The header, then the rows as PostgreSQL formats them (COPY … TO STDOUT, streamed)."""
     limit = row_limit(viewer.role)
     yield Encoder(request.dialect).header(request.columns)
@@ -305,6 +307,7 @@ class ExportRun:
         held: bytes | None = None
         try:
             with scoped(viewer, engine=self.engine) as conn:
+                chunks: Generator[bytes, None, None]
                 if request.rows:
                     chunks = _row_chunks(conn, viewer, request, progress)
                 else:
