@@ -368,9 +368,13 @@ def bench_briefing(url: str, report: Report) -> None:
 
 def bench_refresh(url: str, options: Options, report: Report) -> None:
     """A delivery of `refresh_signals` signals in the last three months, then the incremental
-    refresh the delivery path runs (rollups.refresh_months), in a transaction rolled back."""
+    refresh the delivery path runs (rollups.refresh_months), in a transaction rolled back; the
+    id sequence is put back after (bench a warehouse nobody loads into meanwhile)."""
     engine = create_engine(url)
     try:
+        with engine.connect() as conn:
+            sequence = bench_sql.signal_sequence(conn)
+            conn.rollback()
         with engine.connect() as conn, conn.begin() as tx:
             last = conn.scalar(text("select max(observed_on) from signal"))
             first = add_months(dt.date(last.year, last.month, 1), -2)
@@ -382,6 +386,8 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             results = rollups.refresh_months(conn, months)
             refreshed = time.perf_counter() - began
             tx.rollback()
+        with engine.begin() as conn:
+            bench_sql.restore_sequence(conn, sequence)
         report.refresh = {
             "signals": options.refresh_signals,
             "months": [str(m) for m in months],
