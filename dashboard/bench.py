@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from warehouse import bench_sql, db, migrate, rollups
 from warehouse.filters import Filters
 from warehouse.periods import add_months
-from warehouse.scoped import app_url, scoped
+from warehouse.scoped import app_engine, app_url, scoped
 from warehouse.settings import agencies, get_settings
 from warehouse.viewer import Role, Viewer
 
@@ -250,7 +250,7 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
 
 
 def _cold_engine(url: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"prepare_threshold": None})
 
     @event.listens_for(engine, "connect")
     def _discard(dbapi_conn: Any, _record: Any) -> None:
@@ -284,7 +284,7 @@ def time_naive(conn: Connection, sql: str, params: dict[str, Any], runs: int) ->
 
 def bench_queries(url: str, options: Options, report: Report, say: Callable[[str], None]) -> None:
     app = app_url(url)
-    warm_engine = create_engine(app, pool_size=2)
+    warm_engine = app_engine(app)  # the app's own engine settings
     cold_engine = _cold_engine(app)
     owner = create_engine(url)
     try:
@@ -327,7 +327,6 @@ def bench_queries(url: str, options: Options, report: Report, say: Callable[[str
                 row["ratio"] = round(naive_cache[key]["median_ms"] / row["warm"]["median_ms"], 1)
             report.queries.append(row)
     finally:
-        warm_engine.dispose()
         cold_engine.dispose()
         owner.dispose()
 
