@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from warehouse import bench_sql, db, migrate, rollups
 from warehouse.filters import Filters
 from warehouse.periods import add_months
-from warehouse.scoped import app_url, scoped
+from warehouse.scoped import app_engine, app_url, scoped
 from warehouse.settings import agencies, get_settings
 from warehouse.viewer import Role, Viewer
 
@@ -250,7 +250,7 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
 
 
 def _cold_engine(url: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"prepare_threshold": None})
 
     @event.listens_for(engine, "connect")
     def _discard(dbapi_conn: Any, _record: Any) -> None:
@@ -284,7 +284,7 @@ def time_naive(conn: Connection, sql: str, params: dict[str, Any], runs: int) ->
 
 def bench_queries(url: str, options: Options, report: Report, say: Callable[[str], None]) -> None:
     app = app_url(url)
-    warm_engine = create_engine(app, pool_size=2)
+    warm_engine = app_engine(app)  # the app's own engine settings
     cold_engine = _cold_engine(app)
     owner = create_engine(url)
     try:
@@ -327,7 +327,6 @@ def bench_queries(url: str, options: Options, report: Report, say: Callable[[str
                 row["ratio"] = round(naive_cache[key]["median_ms"] / row["warm"]["median_ms"], 1)
             report.queries.append(row)
     finally:
-        warm_engine.dispose()
         cold_engine.dispose()
         owner.dispose()
 
@@ -368,9 +367,13 @@ def bench_briefing(url: str, report: Report) -> None:
 
 def bench_refresh(url: str, options: Options, report: Report) -> None:
     """A delivery of `refresh_signals` signals in the last three months, then the incremental
-    refresh the delivery path runs (rollups.refresh_months), in a transaction rolled back."""
+    refresh the delivery path runs (rollups.refresh_months), in a transaction rolled back; the
+    id sequence is put back after (bench a warehouse nobody loads into meanwhile)."""
     engine = create_engine(url)
     try:
+        with engine.connect() as conn:
+            sequence = bench_sql.signal_sequence(conn)
+            conn.rollback()
         with engine.connect() as conn, conn.begin() as tx:
             last = conn.scalar(text("select max(observed_on) from signal"))
             first = add_months(dt.date(last.year, last.month, 1), -2)
@@ -382,6 +385,8 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             results = rollups.refresh_months(conn, months)
             refreshed = time.perf_counter() - began
             tx.rollback()
+        with engine.begin() as conn:
+            bench_sql.restore_sequence(conn, sequence)
         report.refresh = {
             "signals": options.refresh_signals,
             "months": [str(m) for m in months],

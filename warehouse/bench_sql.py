@@ -88,3 +88,16 @@ def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:
         ),
         {"rows": rows, "everyone": everyone},
     )
+
+
+def signal_sequence(conn: Connection) -> tuple[str, int, bool]:
+    """The id sequence of `signal` and its state (sequences ignore rollbacks: the benchmark's
+    rolled-back delivery puts it back with `restore_sequence`)."""
+    name = str(conn.scalar(text("select pg_get_serial_sequence('signal', 'id')")))
+    row = conn.execute(text(f"select last_value, is_called from {name}")).one()  # noqa: S608
+    return name, int(row.last_value), bool(row.is_called)
+
+
+def restore_sequence(conn: Connection, state: tuple[str, int, bool]) -> None:
+    name, value, called = state
+    conn.execute(text("select setval(:s, :v, :c)"), {"s": name, "v": value, "c": called})

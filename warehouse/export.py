@@ -15,6 +15,7 @@ client breaks off is audited as well, with status "aborted" and the rows and byt
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -22,7 +23,7 @@ import inspect
 import io
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +191,9 @@ def _call(func: Callable[..., Any], conn: Any, viewer: Viewer, request: ExportRe
     return func(conn=conn, viewer=viewer, **kwargs)
 
 
-def _frame_chunks(df: pd.DataFrame, request: ExportRequest, progress: Progress) -> Iterator[bytes]:
+def _frame_chunks(
+    df: pd.DataFrame, request: ExportRequest, progress: Progress
+) -> Generator[bytes, None, None]:
     missing = [c for c in request.columns if c not in df.columns]
     if missing:
         raise ExportRefused(f"unknown export columns: {', '.join(missing)}")
@@ -218,7 +221,7 @@ def shown_as_on_screen(df: pd.DataFrame) -> pd.DataFrame:
 
 def _row_chunks(
     conn: Any, viewer: Viewer, request: ExportRequest, progress: Progress
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The header, then the rows as PostgreSQL formats them (COPY … TO STDOUT, streamed)."""
     limit = row_limit(viewer.role)
     yield Encoder(request.dialect).header(request.columns)
@@ -304,6 +307,7 @@ class ExportRun:
         held: bytes | None = None
         try:
             with scoped(viewer, engine=self.engine) as conn:
+                chunks: Generator[bytes, None, None]
                 if request.rows:
                     chunks = _row_chunks(conn, viewer, request, progress)
                 else:
@@ -311,10 +315,13 @@ class ExportRun:
                     if not isinstance(df, pd.DataFrame):
                         raise ExportRefused(f"{request.source} does not return a table")
                     chunks = _frame_chunks(df, request, progress)
-                for chunk in chunks:
-                    if held is not None:
-                        yield progress.add(held)
-                    held = chunk
+                # Closed before the transaction ends: a COPY broken off by the client must be
+                # wound up on its connection before the rollback can use it.
+                with contextlib.closing(chunks):
+                    for chunk in chunks:
+                        if held is not None:
+                            yield progress.add(held)
+                        held = chunk
             last = held or b""
             progress.sha256.update(last)
             progress.status = "truncated" if progress.truncated else "complete"

@@ -33,7 +33,16 @@ def app_url(warehouse_url: str | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def app_engine(url: str | None = None) -> Engine:
-    return create_engine(url or app_url(), pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No automatic server-side prepared statements (psycopg prepares a query after 5 runs):
+    # PostgreSQL then switches to a generic plan, measured 3-4x slower on the indicator series
+    # than the custom plan for the bound filters; it also keeps the app PgBouncer-friendly.
+    return create_engine(
+        url or app_url(),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"prepare_threshold": None},
+    )
 
 
 @contextmanager

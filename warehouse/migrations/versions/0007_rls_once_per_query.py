@@ -9,6 +9,9 @@ Migration 0005 rewrote the rollups' audience rule with scalar subqueries,
 (an InitPlan) instead of once per row. This does the same for signal, signal_entity,
 intervention and entity: the same meaning (the downgrade restores the 0003 text), far less work
 when an export or a drill-down reads a million rows.
+
+An index on rollup_signal_month (owner_agency, last_reported_at desc) serves the coverage strip's
+"latest delivery per agency" (shown on every view) as one short index scan per agency.
 """
 
 from alembic import op
@@ -53,8 +56,13 @@ PER_ROW = {
 def upgrade() -> None:
     for table, using in ONCE.items():
         op.execute(f"alter policy viewer_audience on {table} using ({using})")
+    op.execute(
+        "create index rollup_signal_month_owner_latest_idx"
+        " on rollup_signal_month (owner_agency, last_reported_at desc)"
+    )
 
 
 def downgrade() -> None:
+    op.execute("drop index rollup_signal_month_owner_latest_idx")
     for table, using in PER_ROW.items():
         op.execute(f"alter policy viewer_audience on {table} using ({using})")
