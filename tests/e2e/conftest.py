@@ -4,66 +4,28 @@ real server (`nsoc serve`) on a free port, and Debian's Chromium driven by Playw
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dashboard import devidp
+from dashboard.bench_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NO_SKELETON,
+    READY,
+    free_port,
+    free_port_range,
+    wait_for,
+)
 from warehouse.settings import agencies
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("NSOC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def free_port_range(n: int) -> int:
-    """A base port with n free ports after it."""
-    for base in range(21000, 60000, 97):
-        try:
-            socks = []
-            for port in range(base, base + n):
-                s = socket.socket()
-                s.bind(("127.0.0.1", port))
-                socks.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (localhost only)
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
+# One definition of the browser and server plumbing, shared with the benchmark.
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "free_port", "free_port_range", "wait_for"]
 
 
 @pytest.fixture(scope="session")
@@ -136,15 +98,8 @@ def app_url(start_app) -> str:
 
 def wait_until_rendered(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
     """Streamlit has finished a run: connected, script idle, no skeletons left."""
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-        '[data-test-script-state="notRunning"]',
-        timeout=timeout,
-    )
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-        timeout=timeout,
-    )
+    page.wait_for_selector(READY, timeout=timeout)
+    page.wait_for_function(NO_SKELETON, timeout=timeout)
 
 
 def login(page, app_url: str, agency_label: str, user: str) -> None:  # type: ignore[no-untyped-def]
