@@ -66,60 +66,22 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             if start and end and start > end:
                 start, end = end, start
         region_names = dict(zip(opts.regions["code"], opts.regions["name"], strict=True))
-        regions = st.multiselect(
-            t("regions", lang),
-            list(region_names),
-            format_func=label(region_names),
-            key=PARAM["regions"],
-            persist_state="session",
-            placeholder=t("all", lang),
-        )
+        regions = _choose("regions", "regions", region_names, lang)
         munis = opts.municipalities
         if regions:
             munis = munis[munis["region_code"].isin(regions)]
         muni_names = dict(zip(munis["gm_code"], munis["name"], strict=True))
-        municipalities = st.multiselect(
-            t("municipalities", lang),
-            list(muni_names),
-            format_func=label(muni_names),
-            key=PARAM["municipalities"],
-            persist_state="session",
-            placeholder=t("all", lang),
-        )
         phen_names = dict(zip(opts.phenomena["code"], opts.phenomena[name], strict=True))
-        phenomena = st.multiselect(
-            t("phenomena", lang),
-            list(phen_names),
-            format_func=label(phen_names),
-            key=PARAM["phenomena"],
-            persist_state="session",
-            placeholder=t("all", lang),
-        )
         agency_names = dict(zip(opts.agencies["code"], opts.agencies[name], strict=True))
-        agencies = st.multiselect(
-            t("owning_agencies", lang),
-            list(agency_names),
-            format_func=label(agency_names),
-            key=PARAM["agencies"],
-            persist_state="session",
-            placeholder=t("all", lang),
+        filters = Filters(
+            start=start,
+            end=end,
+            regions=regions,
+            municipalities=_choose("municipalities", "municipalities", muni_names, lang),
+            phenomena=_choose("phenomena", "phenomena", phen_names, lang),
+            agencies=_choose("agencies", "owning_agencies", agency_names, lang),
+            handling=_choose("handling", "handling_codes", dict.fromkeys(opts.handling), lang),
         )
-        handling = st.multiselect(
-            t("handling_codes", lang),
-            list(opts.handling),
-            key=PARAM["handling"],
-            persist_state="session",
-            placeholder=t("all", lang),
-        )
-    filters = Filters(
-        start=start,
-        end=end,
-        regions=_known(regions, region_names),
-        municipalities=_known(municipalities, muni_names),
-        phenomena=_known(phenomena, phen_names),
-        agencies=_known(agencies, agency_names),
-        handling=_known(handling, dict.fromkeys(opts.handling)),
-    )
     _write_to_url(filters)
     return filters
 
@@ -177,5 +139,15 @@ def _month(value: object, months: list[dt.date]) -> dt.date | None:
     return next((m for m in months if m.strftime("%Y-%m") == value), None)
 
 
-def _known(values: list, allowed: dict) -> tuple[str, ...]:
-    return tuple(v for v in values if v in allowed)
+def _choose(field: str, title: str, names: dict, lang: str) -> tuple[str, ...]:
+    """A multiselect over codes (shown by name; empty means all), kept for the session; only
+    codes that exist come back (a browser can send anything)."""
+    chosen = st.multiselect(
+        t(title, lang),
+        list(names),
+        format_func=label({k: v for k, v in names.items() if v is not None}),
+        key=PARAM[field],
+        persist_state="session",
+        placeholder=t("all", lang),
+    )
+    return tuple(v for v in chosen if v in names)
