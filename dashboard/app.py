@@ -44,8 +44,8 @@ EXPORT_ROLES = frozenset({Role.analyst, Role.steward, Role.manager})
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
     PageSpec("deliveries", "deliveries_title", ":material/upload_file:", frozenset({Role.steward})),
-    PageSpec("status", "status_title", ":material/database:", EVERYONE),
-    # The views analysts open first every morning, then the deeper ones, then what leaves.
+    # The views analysts open first every morning (the heatmaps are their start page), then the
+    # deeper ones, then what leaves, and last the warehouse status (the admin's start page).
     PageSpec("heatmaps", "heatmaps_title", ":material/grid_on:", AGGREGATE_ROLES, filtered=True),
     PageSpec("indicators", "indicators_title", ":material/warning:", AGGREGATE_ROLES, True),
     PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
@@ -53,6 +53,7 @@ PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
     PageSpec("export", "export_title", ":material/download:", EXPORT_ROLES, filtered=True),
     PageSpec("briefing", "briefing_title", ":material/picture_as_pdf:", AGGREGATE_ROLES, True),
+    PageSpec("status", "status_title", ":material/database:", EVERYONE),
 )
 
 

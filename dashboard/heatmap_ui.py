@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.data import audit, cached_read, read
 from dashboard.filters_ui import options
-from dashboard.i18n import fmt_date, fmt_eur, fmt_int, fmt_month, fmt_pct, t
+from dashboard.i18n import fmt_compact, fmt_date, fmt_eur, fmt_int, fmt_month, fmt_pct, t
 from warehouse.filters import Filters
 from warehouse.periods import previous_period
 from warehouse.queries import heatmaps
@@ -22,6 +22,7 @@ from warehouse.viewer import Viewer
 SELECTION = "cell"
 CELLS = "cells"
 NO_REGION = "–"
+MAX_LABELLED_COLUMNS = 24  # beyond this the numbers in the cells no longer fit; tooltips remain
 # Vega formats numbers itself in legends: give it the viewer's separators.
 LOCALES = {
     "nl": {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}},
@@ -68,6 +69,10 @@ def chart_frame(
         x_order = [fmt_month(m, lang) for m in sorted(set(months))]
     if compare:
         out["value"] = df[f"{metric}_change"].astype("Float64").astype(float)
+        out["short"] = [
+            "" if pd.isna(v) else ("+" if v > 0 else "") + fmt_compact(float(v), lang)
+            for v in out["value"]
+        ]
         out["label"] = [
             fmt_metric_change(metric, c, p, lang)
             for c, p in zip(df[f"{metric}_change"], df[f"{metric}_pct"], strict=True)
@@ -77,6 +82,7 @@ def chart_frame(
     else:
         out["value"] = df[metric].astype("Float64").astype(float)
         out["label"] = [fmt_metric(metric, v, lang) for v in df[metric]]
+        out["short"] = ["" if pd.isna(v) else fmt_compact(float(v), lang) for v in out["value"]]
     y_order = sorted(out["phenomenon"].unique())
     return out, x_order, y_order
 
@@ -125,11 +131,33 @@ def heatmap_chart(
         .add_params(pick)
         .properties(name=CELLS)  # its marks: <g class="... cells_marks"> (browser tests)
     )
+    layers: list[alt.Chart] = [grey, coloured]
+    if len(x_order) <= MAX_LABELLED_COLUMNS:
+        layers.append(cell_numbers(base, compare))
     height = max(240, 22 * len(y_order))
     return (
-        alt.layer(grey, coloured)
+        alt.layer(*layers)
         .properties(height=height, usermeta={"embedOptions": {"renderer": "svg"}})
         .configure(locale=LOCALES.get(lang, LOCALES["nl"]))
+    )
+
+
+def cell_numbers(base: alt.Chart, compare: bool) -> alt.Chart:
+    """The number in each cell (short form: 12k, 1,2 mln), white on the darkest cells. Clicks
+    pass through to the cell underneath."""
+    size = "abs(datum.value)" if compare else "datum.value"
+    return (
+        base.transform_filter("isValid(datum.value)")
+        .transform_calculate(magnitude=size)
+        .transform_joinaggregate(top="max(magnitude)")
+        .mark_text(fontSize=10)
+        .encode(
+            text="short:N",
+            color=alt.condition(
+                "datum.magnitude > 0.6 * datum.top", alt.value("white"), alt.value("#222222")
+            ),
+        )
+        .properties(name="numbers")  # its marks: <g class="... numbers_marks"> (browser tests)
     )
 
 

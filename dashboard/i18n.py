@@ -628,6 +628,18 @@ def fmt_eur(value: float, lang: str) -> str:
     )
 
 
+def fmt_compact(value: float, lang: str) -> str:
+    """A short number for a heatmap cell: 9.876, 12k, 1,2 mln / 1.2M, 3,4 mld / 3.4bn."""
+    size = abs(value)
+    sign = "-" if value < 0 else ""
+    for limit, nl, en in ((1e9, " mld", "bn"), (1e6, " mln", "M")):
+        if size >= limit:
+            return f"{sign}{fmt_decimal(size / limit, lang)}{nl if lang == 'nl' else en}"
+    if size >= 1e4:
+        return f"{sign}{fmt_int(size / 1e3, lang)}k"
+    return f"{sign}{fmt_int(size, lang)}"
+
+
 def fmt_change(value: float, lang: str, digits: int = 0) -> str:
     """A signed change: +1.234 / −12 (digits > 0 for decimals)."""
     text = fmt_decimal(abs(value), lang, digits) if digits else fmt_int(abs(value), lang)

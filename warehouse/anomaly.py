@@ -75,17 +75,20 @@ def _row_median(rows: np.ndarray) -> np.ndarray:
 
 
 def _baseline(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(expected, dispersion) for every month at once; NaN without enough history."""
-    n = len(y)
-    padded = np.concatenate([np.full(WINDOW + GUARD, np.nan), y])
-    # Row t holds y[t-14 : t-2]: the twelve months before the guard band (NaN before the data).
-    windows = sliding_window_view(padded, WINDOW)[:n]
-    enough = (~np.isnan(windows)).sum(axis=1) >= MIN_HISTORY
+    """(expected, dispersion) for every month of every series at once (one series per row of
+    y); NaN without enough history."""
+    count, n = y.shape
+    padded = np.concatenate([np.full((count, WINDOW + GUARD), np.nan), y], axis=1)
+    # Window t holds y[t-14 : t-2]: the twelve months before the guard band (NaN before the
+    # data). All series' windows as one matrix, one row per (series, month).
+    windows = sliding_window_view(padded, WINDOW, axis=1)[:, :n].reshape(count * n, WINDOW)
+    enough = ((~np.isnan(windows)).sum(axis=1) >= MIN_HISTORY).reshape(count, n)
     level = _row_median(windows)
-    mad = _row_median(np.abs(windows - level[:, None]))
-    season = np.zeros(n)
+    mad = _row_median(np.abs(windows - level[:, None])).reshape(count, n)
+    level = level.reshape(count, n)
+    season = np.zeros((count, n))
     if n > 13:
-        season[13:] = (y[: n - 13] + y[1 : n - 12] + y[2 : n - 11]) / 3
+        season[:, 13:] = (y[:, : n - 13] + y[:, 1 : n - 12] + y[:, 2 : n - 11]) / 3
     expected = np.where(enough, np.fmax(np.fmax(level, season), 1.0), np.nan)
     robust = np.fmax(1.0, (MAD_SCALE * mad) ** 2 / np.fmax(level, 1.0))
     dispersion = np.where(level >= DISPERSION_MIN_LEVEL, robust, 1.0)
@@ -93,25 +96,26 @@ def _baseline(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _score(y: np.ndarray, method: Method) -> dict[str, np.ndarray]:
-    n = len(y)
+    """Score every month of every series (one per row of y); arrays of y's shape."""
     expected, dispersion = _baseline(y)
     log10_p = np.where(np.isnan(expected), np.nan, 0.0)
-    sustained = np.full(n, np.nan)
-    kind = np.full(n, "", dtype=object)
+    sustained = np.full(y.shape, np.nan)
+    kind = np.full(y.shape, "", dtype=object)
     ln10 = math.log(10)
     # Only months above expected can be anomalies; the tail is computed for those alone
     # (p is reported as 1 for the others).
-    for t in np.flatnonzero(y > np.nan_to_num(expected, nan=np.inf)).tolist():
-        phi = dispersion[t]
-        log10_p[t] = log_poisson_sf(y[t] / phi, expected[t] / phi) / ln10
-        run = _run_above(y, expected, t)
+    above = np.argwhere(y > np.nan_to_num(expected, nan=np.inf))
+    for s, t in above.tolist():
+        ys, es, phi = y[s], expected[s], dispersion[s, t]
+        log10_p[s, t] = log_poisson_sf(ys[t] / phi, es[t] / phi) / ln10
+        run = _run_above(ys, es, t)
         if run is not None:
-            total, base = float(y[run].sum()), float(expected[run].sum())
-            sustained[t] = log_poisson_sf(total / phi, base / phi) / ln10
-        if _passes(y[t], expected[t], log10_p[t], method):
-            kind[t] = "month"
-        elif run is not None and _passes(total, base, sustained[t], method):
-            kind[t] = "sustained"
+            total, base = float(ys[run].sum()), float(es[run].sum())
+            sustained[s, t] = log_poisson_sf(total / phi, base / phi) / ln10
+        if _passes(ys[t], es[t], log10_p[s, t], method):
+            kind[s, t] = "month"
+        elif run is not None and _passes(total, base, sustained[s, t], method):
+            kind[s, t] = "sustained"
     significance = -np.where(kind == "sustained", sustained, log10_p).astype(float)
     return {
         "expected": expected,
@@ -130,7 +134,8 @@ def score_series(counts: np.ndarray | list[float], method: Method = Method()) ->
     are above expected), kind ("month", "sustained" or ""), significance (-log10 p of the test
     that fired, else of the month's), flagged. Months without enough history get NaN and are
     never flagged."""
-    return pd.DataFrame(_score(np.asarray(counts, dtype=float), method))
+    scored = _score(np.asarray(counts, dtype=float)[None, :], method)
+    return pd.DataFrame({name: values[0] for name, values in scored.items()})
 
 
 def _run_above(y: np.ndarray, expected: np.ndarray, t: int) -> slice | None:
@@ -161,8 +166,12 @@ def score_frame(
     columns["kind"] = np.full(len(df), "", dtype=object)
     columns["flagged"] = np.zeros(len(df), dtype=bool)
     values = df[count].to_numpy(dtype=float)
-    if len(df):
-        for rows in df.groupby(keys, sort=False).indices.values():
-            for name, scored in _score(values[rows], method).items():
-                columns[name][rows] = scored
+    groups = list(df.groupby(keys, sort=False).indices.values()) if len(df) else []
+    # Series of equal length (the usual case: a complete grid of months) are scored as one
+    # matrix; otherwise one by one.
+    batches = [groups] if len({len(g) for g in groups}) == 1 else [[g] for g in groups]
+    for batch in batches:
+        rows = np.stack(batch)
+        for name, scored in _score(values[rows], method).items():
+            columns[name][rows] = scored
     return df.assign(**columns)

@@ -69,6 +69,15 @@ def new_app(user: dict | None = None, lang: str | None = None) -> AppTest:
     return at
 
 
+def open_page(user: dict, page: str, lang: str | None = None, **params: str) -> AppTest:
+    """Log in as user (URL parameters given), then open pages/<page>.py."""
+    at = new_app(user, lang=lang)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(f"../pages/{page}.py").run()
+
+
 def _reset() -> None:
     get_settings.cache_clear()
     db.get_engine.cache_clear()

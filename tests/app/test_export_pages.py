@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import claims, new_app
+from tests.app.conftest import claims, new_app, open_page
 
 
 def _open(user: dict, page: str):
-    at = new_app(user).run()
-    assert not at.exception
-    at.switch_page(f"../pages/{page}.py").run()
+    at = open_page(user, page)
     assert not at.exception, at.exception
     return at
 

@@ -7,15 +7,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.app.conftest import claims, new_app
-
-
-def open_page(user: dict, page: str, lang: str | None = None, **params: str):
-    at = new_app(user, lang=lang)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(f"../pages/{page}.py").run()
+from tests.app.conftest import claims, new_app, open_page
 
 
 def texts(at) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.app.conftest import claims, new_app
+from tests.app.conftest import claims, new_app, open_page
 
 
 def _metrics(at) -> dict[str, str]:
@@ -30,8 +30,16 @@ def test_without_login_the_agencies_are_offered(app_env):
     assert not at.metric  # nothing of the warehouse is shown
 
 
+def test_analysts_and_managers_start_on_the_heatmaps(app_env):
+    for user in (claims("politie"), claims("om", "manager")):
+        at = new_app(user).run()
+        assert not at.exception
+        assert at.title[0].value == "Fenomeen-heatmaps"
+    assert _audit(app_env, "page_view")[-1].details["page"] == "heatmaps"
+
+
 def test_status_page_for_an_analyst_in_dutch(app_env):
-    at = new_app(claims("politie")).run()
+    at = open_page(claims("politie"), "status")
     assert not at.exception
     assert at.title[0].value == "Status van het warehouse"
     signals = int(_metrics(at)["Signalen"].replace(".", ""))
@@ -49,14 +57,14 @@ def test_status_page_for_an_analyst_in_dutch(app_env):
 
 
 def test_status_page_in_english(app_env):
-    at = new_app(claims("fiod"), lang="en").run()
+    at = open_page(claims("fiod"), "status", lang="en")
     assert not at.exception
     assert at.title[0].value == "Warehouse status"
     assert "," in _metrics(at)["Signals"]
 
 
 def test_manager_sees_suppressed_cells_and_no_entities(app_env):
-    at = new_app(claims("defensie", "manager")).run()
+    at = open_page(claims("defensie", "manager"), "status")
     assert not at.exception
     assert "Entiteiten" not in _metrics(at)
     grid = at.table[0].value

@@ -20,9 +20,7 @@ def page(browser):
 def test_analyst_filters_clicks_a_cell_and_reaches_the_drilldown(page, app_url, warehouse):
     since = last_seq(warehouse)
     login(page, app_url, "Politie", "analist@politie")
-    page.goto(f"{app_url}/heatmaps")
-    wait_until_rendered(page)
-    page.get_by_role("heading", name="Fenomeen-heatmaps").wait_for()
+    page.get_by_role("heading", name="Fenomeen-heatmaps").wait_for()  # the analyst's start page
 
     # Change a filter in the sidebar: only Rotterdam.
     regions = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
@@ -34,11 +32,15 @@ def test_analyst_filters_clicks_a_cell_and_reaches_the_drilldown(page, app_url, 
     wait_until_rendered(page)
     page.screenshot(path="/tmp/nsoc-e2e-heatmap-filtered.png", full_page=True)
 
-    # Click a coloured cell of the heatmap (SVG renderer: every cell is a path).
-    cells = page.locator('[data-testid="stVegaLiteChart"] g.cells_marks path')
-    cells.first.wait_for(timeout=30_000)
-    assert cells.count() > 3
-    cells.nth(2).click()
+    # Every coloured cell (SVG renderer: a path) carries its number; click one, on the number,
+    # where an analyst would.
+    chart = page.get_by_test_id("stVegaLiteChart")
+    cells = chart.locator("g.cells_marks path")
+    numbers = chart.locator("g.numbers_marks text")
+    numbers.first.wait_for(timeout=30_000)
+    assert cells.count() > 3 and numbers.count() == cells.count()
+    assert all(n.strip() for n in numbers.all_text_contents())
+    numbers.nth(2).click()
     wait_until_rendered(page)
 
     page.get_by_role("heading", name="Signalen achter de cel").wait_for(timeout=30_000)

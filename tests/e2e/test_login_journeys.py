@@ -67,6 +67,8 @@ def test_analysts_of_two_agencies_see_different_rows(browser, app_url, warehouse
         context = browser.new_context(viewport={"width": 1400, "height": 1200})
         page = context.new_page()
         login(page, app_url, label, f"analist@{agency}")
+        page.get_by_role("heading", name="Fenomeen-heatmaps").wait_for()  # the start page
+        page.goto(f"{app_url}/status")
         page.get_by_role("heading", name="Nieuwste signalen die u mag zien").wait_for()
         page.screenshot(path=f"/tmp/nsoc-e2e-{agency}.png", full_page=True)
         refs = newest_refs(page)
@@ -80,6 +82,7 @@ def test_analysts_of_two_agencies_see_different_rows(browser, app_url, warehouse
 
 def test_manager_sees_suppressed_cells(page, app_url, warehouse):
     login(page, app_url, "Defensie", "manager@defensie")
+    page.goto(f"{app_url}/status")
     page.get_by_text("kleine-celbeveiliging").wait_for()
     assert "< 5" in page.get_by_test_id("stTable").first.inner_text()
     assert "Nieuwste signalen" not in page.content()
@@ -100,7 +103,7 @@ def test_tampered_identity_cookie_is_refused(page, app_url, warehouse):
     page.reload()
     wait_until_rendered(page)
     page.get_by_role("button", name="Politie").wait_for()
-    assert "Status van het warehouse" not in page.content()
+    assert "Fenomeen-heatmaps" not in page.content()
     reasons = [e.details["reason"] for e in audit_entries(warehouse, "access_refused", since)]
     assert "invalid_identity_cookie" in reasons
 
@@ -122,7 +125,7 @@ def test_token_from_the_wrong_issuer_is_refused(browser, start_app, idp_base_por
     page = context.new_page()
     login(page, url, "Koninklijke Marechaussee", "analist@politie")
     page.get_by_text("verwachte uitgever").wait_for()
-    assert "Status van het warehouse" not in page.content()
+    assert "Fenomeen-heatmaps" not in page.content()
     entry = audit_entries(warehouse, "login_refused", since)[-1]
     assert entry.agency == "kmar" and entry.details["reason"] == "issuer_mismatch"
     context.close()
@@ -134,7 +137,7 @@ def test_expired_session_goes_back_to_login(browser, start_app, warehouse):
     context = browser.new_context()
     page = context.new_page()
     login(page, url, "FIOD", "analist@fiod")
-    page.get_by_role("heading", name="Status van het warehouse").wait_for()
+    page.get_by_role("heading", name="Fenomeen-heatmaps").wait_for()
     time.sleep(7)
     page.goto(url)
     confirm_provider_logout(page)

@@ -109,3 +109,24 @@ def test_score_frame_scores_each_series_apart():
     assert scored["flagged"].sum() == 1 and scored.loc[30, "flagged"]
     empty = score_frame(df.iloc[:0], keys=["key"])
     assert "flagged" in empty.columns
+
+
+def test_a_frame_of_many_series_scores_as_each_series_alone():
+    rng = np.random.default_rng(7)
+    series = [rng.poisson(lam, 40).astype(float) for lam in (0.5, 3.0, 12.0, 40.0)]
+    series[2][35:38] += 25  # a sustained rise
+    series[3][30] += 90  # a one-month spike
+    df = pd.DataFrame({"key": np.repeat(["a", "b", "c", "d"], 40), "count": np.concatenate(series)})
+    together = score_frame(df, keys=["key"])
+    alone = pd.concat([score_series(y) for y in series], ignore_index=True)
+    for column in alone.columns:
+        pd.testing.assert_series_equal(together[column], alone[column], check_names=False)
+    assert together["flagged"].any()
+    # Series of unequal length are scored one by one, with the same result per series.
+    ragged = score_frame(df.iloc[:-5], keys=["key"])
+    tail = score_series(series[3][:-5])
+    pd.testing.assert_series_equal(
+        ragged["significance"].iloc[120:].reset_index(drop=True),
+        tail["significance"],
+        check_names=False,
+    )

@@ -14,6 +14,21 @@ def test_integers_follow_the_language(lang, expected):
     assert i18n.fmt_int(1234567, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "nl", "en"),
+    [
+        (0, "0", "0"),
+        (9876, "9.876", "9,876"),
+        (12_345, "12k", "12k"),
+        (-1_234_567, "-1,2 mln", "-1.2M"),
+        (3_456_000_000, "3,5 mld", "3.5bn"),
+    ],
+)
+def test_compact_numbers_follow_the_language(value, nl, en):
+    assert i18n.fmt_compact(value, "nl") == nl
+    assert i18n.fmt_compact(value, "en") == en
+
+
 def test_dates_follow_the_language():
     day = dt.date(2024, 3, 9)
     assert i18n.fmt_date(day, "nl") == "09-03-2024"

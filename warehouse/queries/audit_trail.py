@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from warehouse.queries.frames import frame
 from warehouse.viewer import Viewer
 
 COLUMNS = ["chain_seq", "at", "viewer", "agency", "role", "action", "details"]
@@ -46,4 +47,4 @@ def audit_entries(
             "limit": max(1, min(limit, 10_000)),
         },
     )
-    return pd.DataFrame(rows.mappings().all(), columns=COLUMNS)
+    return frame(rows, COLUMNS)

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
+from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -45,7 +46,7 @@ def headline(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFr
         where {clause}
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=HEADLINE_COLUMNS)
+    df = frame(conn.execute(sql, params), HEADLINE_COLUMNS)
     return _guard(df, viewer, ("amount_eur", "high_severity"))
 
 
@@ -64,7 +65,7 @@ def phenomenon_by_region(*, conn: Connection, viewer: Viewer, filters: Filters) 
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
     cols = ["region_code", "region_name", "category", "signals"]
-    return _guard(pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=cols), viewer)
+    return _guard(frame(conn.execute(sql, params), cols), viewer)
 
 
 def added_value(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
+from warehouse.queries.frames import frame
 from warehouse.queries.where import where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -38,7 +39,7 @@ def coverage(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFr
         order by a.bit
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=COLUMNS)
+    df = frame(conn.execute(sql, params), COLUMNS)
     if needs_suppression(viewer):
         return suppress(df, count="signals", k=get_settings().suppression_k)
     return df.assign(suppressed=False)

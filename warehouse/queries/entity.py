@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from warehouse.queries.frames import frame
 from warehouse.viewer import Viewer
 
 MAX_ID = 2**62
@@ -35,7 +36,7 @@ def valid_id(value: object) -> int | None:
 
 
 def _frame(conn: Connection, sql: str, columns: list[str], **params: object) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(text(sql), params).mappings().all(), columns=columns)
+    return frame(conn.execute(text(sql), params), columns)
 
 
 def entity_profile(*, conn: Connection, viewer: Viewer, entity_id: int) -> dict | None:

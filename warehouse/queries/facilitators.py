@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between
+from warehouse.queries.frames import frame
 from warehouse.queries.where import where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -134,7 +135,7 @@ def facilitator_components(
         "half_life": float(max(1, half_life_days)),
         "own": viewer.agency,
     }
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=COMPONENT_COLUMNS)
+    df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
     for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
         df[col] = df[col].astype(float)
     return df
@@ -191,7 +192,7 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
         order by 3 desc, 1
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=SUMMARY_COLUMNS)
+    df = frame(conn.execute(sql, params), SUMMARY_COLUMNS)
     df["amount_eur"] = df["amount_eur"].astype(float)
     if not needs_suppression(viewer):
         return df.assign(suppressed=False)
@@ -206,6 +207,4 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
 def facilitator_categories(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
     """The facilitator categories (reference data): code, kind, Dutch and English names."""
     sql = text("select code, kind, name_nl, name_en from facilitator_category order by code")
-    return pd.DataFrame(
-        conn.execute(sql).mappings().all(), columns=["code", "kind", "name_nl", "name_en"]
-    )
+    return frame(conn.execute(sql), ["code", "kind", "name_nl", "name_en"])

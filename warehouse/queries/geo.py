@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
+from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -89,9 +90,9 @@ def hexagons(
         group by h3_r7, municipality_code
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    parts = pd.DataFrame(
-        conn.execute(sql, params).mappings().all(),
-        columns=["cell", "municipality_code", "signals", "amount_eur", "high_severity"],
+    parts = frame(
+        conn.execute(sql, params),
+        ["cell", "municipality_code", "signals", "amount_eur", "high_severity"],
     )
     parts["amount_eur"] = parts["amount_eur"].astype(float)
     if resolution != 7 and len(parts):
@@ -114,9 +115,7 @@ def _municipalities(conn: Connection) -> pd.DataFrame:
             "select gm_code as municipality_code, name as municipality, region_code from municipality"
         )
     )
-    return pd.DataFrame(
-        rows.mappings().all(), columns=["municipality_code", "municipality", "region_code"]
-    )
+    return frame(rows, ["municipality_code", "municipality", "region_code"])
 
 
 def nodes(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -143,7 +142,7 @@ def nodes(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame
         order by n.code
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=NODE_COLUMNS)
+    df = frame(conn.execute(sql, params), NODE_COLUMNS)
     df["amount_eur"] = df["amount_eur"].astype(float)
     return _guard(df, viewer, ("amount_eur",))
 
@@ -186,7 +185,7 @@ def flows(
         order by a.amount_eur desc, a.signals desc, 1, 6, 10
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    df = pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=FLOW_COLUMNS)
+    df = frame(conn.execute(sql, params), FLOW_COLUMNS)
     df["amount_eur"] = df["amount_eur"].astype(float)
     out = _guard(df, viewer, ("amount_eur",))
     if needs_suppression(viewer):  # the order must not reveal the size of withheld cells

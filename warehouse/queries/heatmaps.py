@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
+from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -64,8 +65,8 @@ def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd
             """  # noqa: S608 - names from constants; values are bound
         ),
         params,
-    ).mappings()
-    cells = pd.DataFrame(signals.all(), columns=["phenomenon_code", dim, *METRICS[:2], "agencies"])
+    )
+    cells = frame(signals, ["phenomenon_code", dim, *METRICS[:2], "agencies"])
     cells["signals"] = cells["signals"].astype("int64")
     cells["amount_eur"] = cells["amount_eur"].astype(float)
     columns = ["phenomenon_code", dim, *(m for m in METRICS if entities or m != "entities")]
@@ -89,8 +90,8 @@ def _entities(conn: Connection, clause: str, params: dict, dim: str) -> pd.DataF
             """  # noqa: S608 - names from constants; values are bound
         ),
         params,
-    ).mappings()
-    return pd.DataFrame(rows.all(), columns=["phenomenon_code", dim, "entities"])
+    )
+    return frame(rows, ["phenomenon_code", dim, "entities"])
 
 
 def _guard(df: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
@@ -147,21 +148,23 @@ def _change_frame(
     cols = [*keys, *metrics, "suppressed"]
     current = current.reindex(columns=cols)
     previous = previous.reindex(columns=cols)
-    for frame in (current, previous):  # an empty side has float keys: align the dtypes
-        frame[keys] = frame[keys].astype(object)
+    for side in (current, previous):  # an empty side has float keys: align the dtypes
+        side[keys] = side[keys].astype(object)
     out = current.merge(previous, how="outer", on=keys, suffixes=("", "_prev"))
-    hidden = out["suppressed"].astype("boolean").fillna(False) | out["suppressed_prev"].astype(
-        "boolean"
-    ).fillna(False)
+    # Plain float arrays (NaN = withheld): the nullable dtypes cost more than the queries.
+    now_hidden = out["suppressed"].eq(True).to_numpy()
+    was_hidden = out["suppressed_prev"].eq(True).to_numpy()
+    hidden = now_hidden | was_hidden
     for m in metrics:
-        now = out[m].astype("Float64")
-        was = out[f"{m}_prev"].astype("Float64")
-        now = now.mask(now.isna() & ~out["suppressed"].astype("boolean").fillna(False), 0)
-        was = was.mask(was.isna() & ~out["suppressed_prev"].astype("boolean").fillna(False), 0)
+        now = pd.to_numeric(out[m], errors="coerce").to_numpy(dtype=float)
+        was = pd.to_numeric(out[f"{m}_prev"], errors="coerce").to_numpy(dtype=float)
+        now = np.where(np.isnan(now) & ~now_hidden, 0.0, now)  # absent on one side: zero
+        was = np.where(np.isnan(was) & ~was_hidden, 0.0, was)
+        change = np.where(hidden, np.nan, now - was)
+        safe = np.where(was == 0, np.nan, was)
         out[m], out[f"{m}_prev"] = now, was
-        change = (now - was).mask(hidden)
         out[f"{m}_change"] = change
-        out[f"{m}_pct"] = (100 * change / was.replace(0, np.nan)).mask(hidden)
+        out[f"{m}_pct"] = 100 * change / safe
     out["suppressed"] = hidden
     return out.drop(columns=["suppressed_prev"]).sort_values(keys, ignore_index=True)
 
@@ -212,4 +215,4 @@ def cell_signals(
         limit :cell_limit
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
-    return pd.DataFrame(conn.execute(sql, params).mappings().all(), columns=DRILLDOWN_COLUMNS)
+    return frame(conn.execute(sql, params), DRILLDOWN_COLUMNS)

@@ -12,6 +12,7 @@ from warehouse.anomaly import Method, score_frame
 from warehouse.filters import Filters
 from warehouse.indicators import INDICATORS, anomaly_list, catalogue_pairs, kpi_table
 from warehouse.periods import add_months, window
+from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
@@ -56,7 +57,7 @@ def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
         """  # noqa: S608 - the clause is built from column constants; values are bound
     )
     clause_params = {**params, "ind": indicators, "phen": phenomena}
-    rows = pd.DataFrame(conn.execute(sql, clause_params).mappings().all(), columns=COLUMNS)
+    rows = frame(conn.execute(sql, clause_params), COLUMNS)
     regions = list(filters.regions) or list(
         conn.execute(text("select code from riec_region order by code")).scalars()
     )

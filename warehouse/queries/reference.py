@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.models import HANDLING_CODES
+from warehouse.queries.frames import frame
 from warehouse.viewer import Viewer
 
 
@@ -34,7 +35,7 @@ class Options:
 
 
 def _frame(conn: Connection, sql: str) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(text(sql)).mappings().all())
+    return frame(conn.execute(text(sql)))
 
 
 def filter_options(*, conn: Connection, viewer: Viewer) -> Options:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from warehouse.queries.frames import frame
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
 
 
 def _frame(conn: Connection, sql: str, columns: list[str], **params: object) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(text(sql), params).mappings().all(), columns=columns)
+    return frame(conn.execute(text(sql), params), columns)
 
 
 def _guard(df: pd.DataFrame, viewer: Viewer, count: str = "signals") -> pd.DataFrame:
