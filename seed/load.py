@@ -41,6 +41,7 @@ DATA_TABLES = (
     "rollup_facilitator_month",
     "rollup_h3_month",
     "rollup_entity_month",
+    "rollup_viewer_month",
     "rollup_refresh",
     "seed_run",
 )

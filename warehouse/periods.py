@@ -25,7 +25,7 @@ def window(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None
     """The filter's months, completed and clipped by the months the viewer has data for (the
     rollup under row-level security); None when there is nothing to show."""
     span = conn.execute(
-        text("select min(month) as a, max(month) as b from rollup_signal_month")
+        text("select min(month) as a, max(month) as b from rollup_viewer_month")
     ).one()
     if span.a is None:
         return None

@@ -30,6 +30,8 @@ AUDIENCE_TABLES = (
     "rollup_h3_month",
     "rollup_entity_month",
 )
+# Rollups kept per viewing agency (migration 0008): the copy keeps only the agency's own rows.
+VIEWER_TABLES = ("rollup_viewer_month",)
 
 
 def _query_functions() -> set[str]:
@@ -57,6 +59,8 @@ def restricted(request, databases):
     with owner.begin() as conn:
         for table in AUDIENCE_TABLES:
             conn.execute(text(f"delete from {table} where audience_mask & :m = 0"), {"m": mask})
+        for table in VIEWER_TABLES:
+            conn.execute(text(f"delete from {table} where viewer_mask <> :m"), {"m": mask})
     owner.dispose()
     engine = create_engine(app_url(url))
     yield agency, engine

@@ -45,6 +45,20 @@ RAW_ENTITY_MONTH = """
     group by 1, 2, 3, 4, 5, 6, 7
 """
 
+# Per viewing agency, straight from the signals: every signal whose audience includes the agency.
+RAW_VIEWER_MONTH = """
+    select 1::bigint << a.bit as viewer_mask, date_trunc('month', s.observed_on)::date as month,
+           s.phenomenon_code, m.region_code, s.owner_agency, s.handling_code,
+           count(*) as signal_count, sum(coalesce(s.amount_eur, 0))::numeric(20, 2) as amount_eur,
+           sum(s.severity) as severity_sum,
+           count(*) filter (where s.severity >= 4) as high_severity_count,
+           max(s.reported_at) as last_reported_at
+    from signal s
+    join agency a on s.audience_mask & (1::bigint << a.bit) <> 0
+    left join municipality m on m.gm_code = s.municipality_code
+    group by 1, 2, 3, 4, 5, 6
+"""
+
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(conn.execute(text(sql)).mappings().all())
@@ -59,6 +73,7 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
         ("rollup_facilitator_month", RAW_FACILITATOR_MONTH),
         ("rollup_h3_month", RAW_H3_MONTH),
         ("rollup_entity_month", RAW_ENTITY_MONTH),
+        ("rollup_viewer_month", RAW_VIEWER_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):

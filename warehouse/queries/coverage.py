@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
 from warehouse.queries.frames import frame
-from warehouse.queries.where import where
+from warehouse.queries.where import signal_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -19,12 +19,13 @@ COLUMNS = ["agency", "name_nl", "name_en", "signals", "last_reported_at", "lates
 def coverage(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row per configured agency: visible signals under the filters (0 when none), the last
     delivery within them, and the agency's last delivery overall (its freshness)."""
-    clause, params = where(filters)
+    source, cols = signal_rollup(filters)
+    clause, params = where(filters, cols)
     sql = text(
         f"""
         with filtered as (
             select owner_agency, sum(signal_count) as signals, max(last_reported_at) as last_reported_at
-            from rollup_signal_month
+            from {source}
             where {clause}
             group by owner_agency
         )

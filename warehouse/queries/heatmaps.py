@@ -1,8 +1,9 @@
 """Phenomenon heatmaps: phenomenon x region and phenomenon x month, four measures per cell, a
 comparison with the previous period, and the row-level drill-down behind one cell.
 
-Cells come from the rollups (signals, amount and contributing agencies from
-rollup_signal_month, distinct entities from rollup_entity_month); only the drill-down reads
+Cells come from the rollups (signals, amount and contributing agencies from the viewer's
+rollup_viewer_month, or rollup_signal_month when municipalities are filtered; distinct entities
+from rollup_entity_month); only the drill-down reads
 signals, bounded by the cell, the filters and a limit."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, text
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
 from warehouse.queries.frames import frame
-from warehouse.queries.where import Columns, where
+from warehouse.queries.where import Columns, signal_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -45,7 +46,8 @@ DRILLDOWN_COLUMNS = [
 
 def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd.DataFrame:
     dim = DIMENSION[axis]  # a column name from the constant above, never input
-    clause, params = where(filters)
+    source, cols = signal_rollup(filters)
+    clause, params = where(filters, cols)
     # Two steps so that both aggregations hash: contributing agencies are the owner rows.
     signals = conn.execute(
         text(
@@ -53,7 +55,7 @@ def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd
             with per_owner as (
                 select phenomenon_code, {dim} as {dim}, owner_agency,
                        sum(signal_count) as signals, sum(amount_eur) as amount_eur
-                from rollup_signal_month
+                from {source}
                 where {clause}
                 group by 1, 2, 3
             )
@@ -71,22 +73,24 @@ def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd
     cells["amount_eur"] = cells["amount_eur"].astype(float)
     columns = ["phenomenon_code", dim, *(m for m in METRICS if entities or m != "entities")]
     if entities:
-        cells = cells.merge(_entities(conn, clause, params, dim), how="left")
+        cells = cells.merge(_entities(conn, filters, dim), how="left")
         cells["entities"] = cells["entities"].fillna(0).astype("int64")
     return cells[columns].sort_values(["phenomenon_code", dim], ignore_index=True)
 
 
-def _entities(conn: Connection, clause: str, params: dict, dim: str) -> pd.DataFrame:
+def _entities(conn: Connection, filters: Filters, dim: str) -> pd.DataFrame:
+    clause, params = where(filters)
+    # count(distinct) per cell sorts once (a distinct set of pairs hashed first was 3x slower),
+    # on byte order: the keys are codes, and a locale-aware sort of 200,000 rows costs.
+    key = dim if dim == "month" else f'{dim} collate "C"'
     rows = conn.execute(
         text(
             f"""
-            with pairs as (
-                select distinct phenomenon_code, {dim} as {dim}, entity_id
-                from rollup_entity_month
-                where {clause}
-            )
-
-            select phenomenon_code, {dim}, count(*) as entities from pairs group by 1, 2
+            select phenomenon_code collate "C" as phenomenon_code, {key} as {dim},
+                   count(distinct entity_id) as entities
+            from rollup_entity_month
+            where {clause}
+            group by 1, 2
             """  # noqa: S608 - names from constants; values are bound
         ),
         params,

@@ -13,21 +13,13 @@ from warehouse.filters import Filters
 from warehouse.indicators import INDICATORS, anomaly_list, catalogue_pairs, kpi_table
 from warehouse.periods import add_months, window
 from warehouse.queries.frames import frame
-from warehouse.queries.where import Columns, where
+from warehouse.queries.where import signal_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
 
 HISTORY_MONTHS = 26  # before the window: 12 baseline + 2 guard + a year for the season, + slack
 COLUMNS = ["indicator", "region_code", "month", "count"]
-ROLLUP = Columns(
-    month="r.month",
-    region="r.region_code",
-    municipality="r.municipality_code",
-    phenomenon="r.phenomenon_code",
-    agency="r.owner_agency",
-    handling="r.handling_code",
-)
 
 
 def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -38,9 +30,10 @@ def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
     if span is None:
         return _empty()
     start, end = span
-    first = conn.scalar(text("select min(month) from rollup_signal_month"))
+    first = conn.scalar(text("select min(month) from rollup_viewer_month"))
     history = max(add_months(start, -HISTORY_MONTHS), first)
-    clause, params = where(replace(filters, start=history, end=end), ROLLUP)
+    source, cols = signal_rollup(filters, alias="r")
+    clause, params = where(replace(filters, start=history, end=end), cols)
     indicators, phenomena = catalogue_pairs()
     sql = text(
         f"""
@@ -50,7 +43,7 @@ def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
         )
 
         select c.indicator, r.region_code, r.month, sum(r.signal_count) as count
-        from rollup_signal_month as r
+        from {source} as r
         inner join catalogue as c on c.phenomenon_code = r.phenomenon_code
         where {clause} and r.region_code is not null
         group by 1, 2, 3

@@ -40,7 +40,7 @@ def _frame(conn: Connection, sql: str) -> pd.DataFrame:
 
 def filter_options(*, conn: Connection, viewer: Viewer) -> Options:
     span = conn.execute(
-        text("select min(month) as a, max(month) as b from rollup_signal_month")
+        text("select min(month) as a, max(month) as b from rollup_viewer_month")
     ).one()
     return Options(
         regions=_frame(conn, "select code, name from riec_region order by name"),

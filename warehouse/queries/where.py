@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from warehouse.filters import Filters
 
@@ -42,3 +42,21 @@ def where(filters: Filters, cols: Columns = Columns()) -> tuple[str, dict[str, o
             parts.append(f"{col} = any(:{name})")
             params[name] = list(values)
     return (" and ".join(parts) or "true"), params
+
+
+def signal_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
+    """The rollup of signal counts that answers these filters with the fewest rows, and its
+    columns (prefixed with `alias.`): the viewer's own rows of rollup_viewer_month (migration
+    0008), unless municipalities are filtered, which only rollup_signal_month knows."""
+    p = f"{alias}." if alias else ""
+    cols = Columns(
+        month=f"{p}month",
+        region=f"{p}region_code",
+        municipality=f"{p}municipality_code",
+        phenomenon=f"{p}phenomenon_code",
+        agency=f"{p}owner_agency",
+        handling=f"{p}handling_code",
+    )
+    if filters.municipalities:
+        return "rollup_signal_month", cols
+    return "rollup_viewer_month", replace(cols, municipality=None)
