@@ -683,7 +683,8 @@ def fmt_int(value: int | float, lang: str) -> str:
 
 
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
-    if value is None:
+    # pandas' NaT (a missing time in a frame) is a datetime that cannot format itself
+    if value is None or value != value:
         return t("never", lang)
     if isinstance(value, dt.datetime):
         return value.strftime("%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")
