@@ -40,25 +40,27 @@ def decide(row: pd.Series, confirm: bool) -> None:
     st.rerun()
 
 
+def present(value: object) -> str | None:
+    """A text cell, or None when the frame holds None or NaN there."""
+    return value if isinstance(value, str) and value else None
+
+
 def side(column: DeltaGenerator, row: pd.Series, prefix: str) -> None:
     """One entity of a proposal: name, kind, place, identifier, who reported it, signals."""
+    identifier = present(row[prefix + "_identifier"])
+    facts = [
+        t("kind_" + row[prefix + "_kind"], lang),
+        present(row[prefix + "_place"]) or t("match_no_place", lang),
+        f"{t('match_identifier', lang)} {identifier}"
+        if identifier
+        else t("match_no_identifier", lang),
+    ]
     with column:
         st.caption(t("match_entity" if prefix == "entity" else "match_candidate", lang))
         st.markdown(f"**{row[prefix + '_name']}**")
-        identifier = row[prefix + "_identifier"]
+        st.markdown(" · ".join(facts))
         st.markdown(
-            " · ".join(
-                [
-                    t("kind_" + row[prefix + "_kind"], lang),
-                    row[prefix + "_place"] or t("match_no_place", lang),
-                    f"{t('match_identifier', lang)} {identifier}"
-                    if identifier
-                    else t("match_no_identifier", lang),
-                ]
-            )
-        )
-        st.markdown(
-            f"{t('entity_agencies', lang)}: {row[prefix + '_agencies'] or '–'} · "
+            f"{t('entity_agencies', lang)}: {present(row[prefix + '_agencies']) or '–'} · "
             f"{t('signals', lang)}: {fmt_int(row[prefix + '_signals'], lang)}"
         )
 
@@ -67,8 +69,8 @@ def who(d: pd.Series) -> str:
     """Agency and role of the decider, and the person when the query gave it (own agency)."""
     if not isinstance(d.decided_agency, str):
         return t("decided_cli", lang)
-    parts = [d.decided_agency, t("role_" + d.decided_role, lang), d.decided_by]
-    return " · ".join(p for p in parts if isinstance(p, str) and p)
+    parts = [d.decided_agency, t("role_" + d.decided_role, lang), present(d.decided_by)]
+    return " · ".join(p for p in parts if p)
 
 
 flash = st.session_state.pop(FLASH, None)
@@ -113,5 +115,4 @@ else:
             }
         ),
         hide_index=True,
-        key="match_decisions",
     )

@@ -82,13 +82,19 @@ def jsonl_bytes(rows: list[dict[str, str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture
-def fresh(databases) -> Engine:
-    """A migrated, empty warehouse with reference data."""
-    engine = create_engine(databases.new("nsoc_test_ingest"))
+def new_warehouse(databases, prefix: str = "nsoc_test_ingest") -> Engine:
+    """A migrated, empty warehouse with reference data, on a new database."""
+    engine = create_engine(databases.new(prefix))
     migrate.upgrade(engine)
     with engine.begin() as conn:
         sync_reference(conn, agencies())
+    return engine
+
+
+@pytest.fixture
+def fresh(databases) -> Engine:
+    """A migrated, empty warehouse with reference data."""
+    engine = new_warehouse(databases)
     yield engine
     engine.dispose()
 
