@@ -360,8 +360,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "match_confirm": {"nl": "Bevestigen: dezelfde", "en": "Confirm: the same"},
     "match_reject": {"nl": "Afwijzen: verschillend", "en": "Reject: different"},
     "match_confirmed": {
-        "nl": "Voorstel {match} bevestigd: {entity} is nu dezelfde als {candidate}.",
-        "en": "Proposal {match} confirmed: {entity} is now the same as {candidate}.",
+        "nl": "Voorstel {match} bevestigd: {entity} en {candidate} zijn nu één entiteit.",
+        "en": "Proposal {match} confirmed: {entity} and {candidate} are now one entity.",
     },
     "match_rejected": {
         "nl": "Voorstel {match} afgewezen: {entity} en {candidate} blijven gescheiden.",
