@@ -19,6 +19,7 @@ from dashboard.i18n import LANGUAGES, t  # noqa: E402
 from dashboard.shell import language  # noqa: E402
 from warehouse.db import DatabaseUnavailable  # noqa: E402
 from warehouse.filters import Filters  # noqa: E402
+from warehouse.ingest.decisions import DECIDERS  # noqa: E402
 from warehouse.viewer import Role, Viewer  # noqa: E402
 
 PAGES = ROOT / "pages"
@@ -40,6 +41,8 @@ EVERYONE = frozenset(Role)
 ROW_ROLES = frozenset({Role.analyst})
 AGGREGATE_ROLES = frozenset({Role.analyst, Role.manager})
 EXPORT_ROLES = frozenset({Role.analyst, Role.steward, Role.manager})
+# Who may confirm or reject match proposals: the roles the warehouse accepts decisions from.
+MATCH_ROLES = DECIDERS
 # In order: the first page a role may use is its start page.
 PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("audit", "audit_title", ":material/policy:", frozenset({Role.auditor})),
@@ -51,6 +54,7 @@ PAGES_SPEC: tuple[PageSpec, ...] = (
     PageSpec("facilitators", "facilitators_title", ":material/leaderboard:", AGGREGATE_ROLES, True),
     PageSpec("map", "map_title", ":material/map:", AGGREGATE_ROLES, True),
     PageSpec("entity", "entity_title", ":material/person_search:", ROW_ROLES, True),
+    PageSpec("matches", "matches_title", ":material/join_inner:", MATCH_ROLES),
     PageSpec("export", "export_title", ":material/download:", EXPORT_ROLES, filtered=True),
     PageSpec("briefing", "briefing_title", ":material/picture_as_pdf:", AGGREGATE_ROLES, True),
     PageSpec("status", "status_title", ":material/database:", EVERYONE),

@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from warehouse import audit as audit_trail
+from warehouse import db
 from warehouse.scoped import app_engine, scoped
 from warehouse.viewer import Viewer
 
@@ -50,6 +51,14 @@ def cached_read(viewer: Viewer, query: Callable[..., T], **kwargs: Any) -> T:
     key = tuple(sorted(kwargs.items()))
     name = f"{query.__module__}.{query.__qualname__}"
     return _cached(viewer.agency, str(viewer.role), name, query, viewer, key)
+
+
+def on_behalf(viewer: Viewer, write: Callable[..., T], **kwargs: Any) -> T:
+    """Run a warehouse write as the owner on behalf of `viewer` (the app role writes nothing).
+    The write function gets the owner's engine and the app's, and must check with the latter
+    what this viewer may do (e.g. `warehouse.ingest.decisions.decide_for`)."""
+    with db.reachable():
+        return write(owner=db.get_engine(), app=engine(), viewer=viewer, **kwargs)
 
 
 def audit(

@@ -304,6 +304,92 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "line": {"nl": "Regel", "en": "Line"},
     "reasons": {"nl": "Redenen", "en": "Reasons"},
     "recent_batches": {"nl": "Recente aanleveringen", "en": "Recent deliveries"},
+    # entity resolution in the app (issue 7)
+    "matches_title": {"nl": "Koppelvoorstellen", "en": "Match proposals"},
+    "matches_intro": {
+        "nl": "Entiteiten met een KvK-, IBAN- of IMO-nummer of BSN worden bij het laden al "
+        "samengevoegd. Entiteiten die alleen met een naam zijn aangeleverd, stelt het warehouse "
+        "voor te koppelen op genormaliseerde naam en plaats. Bevestig wat dezelfde is en wijs "
+        "af wat verschillend is; het besluit blijft gelden na nieuwe aanleveringen en wordt "
+        "vastgelegd in de audittrail.",
+        "en": "Entities with a Chamber of Commerce, IBAN or IMO number or citizen number are "
+        "merged when they load. Entities delivered by name only are proposed as matches on "
+        "normalised name and place. Confirm what is the same and reject what is different; the "
+        "decision holds after new deliveries and is recorded in the audit trail.",
+    },
+    "matches_scope_analyst": {
+        "nl": "U ziet alleen voorstellen waarvan u beide entiteiten mag zien: via signalen of "
+        "interventies die met uw organisatie zijn gedeeld.",
+        "en": "You see only proposals whose two entities you may both see: through signals or "
+        "interventions shared with your agency.",
+    },
+    "matches_scope_steward": {
+        "nl": "Als gegevensbeheerder ziet u alleen voorstellen waarvan beide entiteiten in de "
+        "aanleveringen van uw eigen organisatie voorkomen. Voorstellen tussen partners "
+        "beoordelen analisten.",
+        "en": "As a data steward you see only proposals whose two entities both occur in your "
+        "own agency's deliveries. Analysts judge proposals between partners.",
+    },
+    "matches_shown": {
+        "nl": "{shown} van {total} open voorstellen, sterkste eerst.",
+        "en": "{shown} of {total} open proposals, strongest first.",
+    },
+    "no_open_matches": {
+        "nl": "Geen open koppelvoorstellen die u mag zien.",
+        "en": "No open match proposals you may see.",
+    },
+    "matches_open_link": {
+        "nl": "Koppelvoorstellen ({count} open)",
+        "en": "Match proposals ({count} open)",
+    },
+    "match_rule_name_place": {"nl": "Zelfde naam en plaats", "en": "Same name and place"},
+    "match_rule_name_compact_place": {
+        "nl": "Zelfde naam (spaties genegeerd) en plaats",
+        "en": "Same name (spaces ignored) and place",
+    },
+    "match_rule_name_no_place": {
+        "nl": "Zelfde naam, één van beide zonder plaats",
+        "en": "Same name, one of them without a place",
+    },
+    "match_score": {"nl": "score", "en": "score"},
+    "match_entity": {"nl": "Deze entiteit", "en": "This entity"},
+    "match_candidate": {"nl": "is mogelijk dezelfde als", "en": "may be the same as"},
+    "match_identifier": {"nl": "kenmerk", "en": "identifier"},
+    "match_no_identifier": {"nl": "geen kenmerk", "en": "no identifier"},
+    "match_no_place": {"nl": "plaats onbekend", "en": "place unknown"},
+    "match_confirm": {"nl": "Bevestigen: dezelfde", "en": "Confirm: the same"},
+    "match_reject": {"nl": "Afwijzen: verschillend", "en": "Reject: different"},
+    "match_confirmed": {
+        "nl": "Voorstel {match} bevestigd: {entity} en {candidate} zijn nu één entiteit.",
+        "en": "Proposal {match} confirmed: {entity} and {candidate} are now one entity.",
+    },
+    "match_rejected": {
+        "nl": "Voorstel {match} afgewezen: {entity} en {candidate} blijven gescheiden.",
+        "en": "Proposal {match} rejected: {entity} and {candidate} stay apart.",
+    },
+    "match_refused_not_found": {
+        "nl": "Dit voorstel is niet gevonden of u heeft er geen toegang toe.",
+        "en": "This proposal was not found or you have no access to it.",
+    },
+    "match_refused_decided": {
+        "nl": "Over dit voorstel is inmiddels al besloten; de lijst is bijgewerkt.",
+        "en": "This proposal has been decided in the meantime; the list is up to date.",
+    },
+    "match_refused_role": {
+        "nl": "Met uw rol kunt u niet over koppelingen beslissen.",
+        "en": "Your role cannot decide on matches.",
+    },
+    "recent_decisions": {"nl": "Recente besluiten", "en": "Recent decisions"},
+    "decision": {"nl": "Besluit", "en": "Decision"},
+    "decision_confirmed": {"nl": "bevestigd", "en": "confirmed"},
+    "decision_rejected": {"nl": "afgewezen", "en": "rejected"},
+    "decided_by": {"nl": "Door", "en": "By"},
+    "decided_cli": {"nl": "opdrachtregel (nsoc resolve)", "en": "command line (nsoc resolve)"},
+    "match_candidate_short": {"nl": "Kandidaat", "en": "Candidate"},
+    "no_decisions": {
+        "nl": "Nog geen besluiten die u mag zien.",
+        "en": "No decisions you may see yet.",
+    },
     # exports and briefings (issue 6)
     "export_title": {"nl": "Exporteren", "en": "Export"},
     "export_intro": {
@@ -597,7 +683,8 @@ def fmt_int(value: int | float, lang: str) -> str:
 
 
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
-    if value is None:
+    # pandas' NaT (a missing time in a frame) is a datetime that cannot format itself
+    if value is None or value != value:
         return t("never", lang)
     if isinstance(value, dt.datetime):
         return value.strftime("%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")

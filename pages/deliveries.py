@@ -3,6 +3,8 @@ what to fix. All logic lives in warehouse/ingest; this page only reads widgets a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -12,9 +14,11 @@ from dashboard.i18n import fmt_int, t
 from warehouse import db
 from warehouse.ingest.load import load_delivery
 from warehouse.ingest.report import Report
+from warehouse.queries import matches
 from warehouse.queries.deliveries import delivery_batches
 from warehouse.settings import get_settings
 
+HERE = Path(__file__).resolve().parent  # st.page_link resolves from dashboard/
 lang = shell.language()
 viewer = shell.current_viewer()
 # Stewards deliver for their own agency only: the agency comes from their login.
@@ -88,6 +92,13 @@ if upload is not None and st.button(t("deliver", lang), type="primary"):
         },
     )
     show(result)
+
+open_matches = read(viewer, matches.open_proposal_count)
+st.page_link(
+    str(HERE / "matches.py"),
+    label=t("matches_open_link", lang).format(count=fmt_int(open_matches, lang)),
+    icon=":material/join_inner:",
+)
 
 batches = read(viewer, delivery_batches)
 if not batches.empty:

@@ -29,6 +29,7 @@ ACTIONS = frozenset(
         "briefing",
         "access_refused",
         "delivery",
+        "match_decision",
     }
 )
 

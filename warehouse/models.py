@@ -333,3 +333,8 @@ class EntityMatch(SQLModel, table=True):
     proposed_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     decided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     decided_by: str | None = Field(default=None, sa_column=Column(String(200)))
+    # Who decided in the app (migration 0010); empty for decisions from the command line.
+    decided_agency: str | None = Field(
+        default=None, sa_column=Column(String(16), ForeignKey("agency.code"))
+    )
+    decided_role: str | None = Field(default=None, sa_column=Column(String(16)))

@@ -78,6 +78,14 @@ def open_page(user: dict, page: str, lang: str | None = None, **params: str) -> 
     return at.switch_page(f"../pages/{page}.py").run()
 
 
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as text: markdown, captions, metrics and messages."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(m.label) + str(m.value) for m in at.metric]
+    parts += [a.value for a in (*at.success, *at.warning, *at.info)]
+    return "\n".join(str(p) for p in parts)
+
+
 def _reset() -> None:
     get_settings.cache_clear()
     db.get_engine.cache_clear()

@@ -7,14 +7,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.app.conftest import claims, new_app, open_page
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [str(m.label) + str(m.value) for m in at.metric]
-    parts += [w.value for w in at.warning] + [i.value for i in at.info]
-    return "\n".join(str(p) for p in parts)
+from tests.app.conftest import claims, new_app, open_page, texts
 
 
 def last_audit(warehouse, action: str):

@@ -20,6 +20,7 @@ from warehouse.queries import (
     geo,
     heatmaps,
     indicators,
+    matches,
     reference,
     status,
 )
@@ -121,4 +122,13 @@ CATALOGUE: dict[str, Call] = {
     "entity.entity_networks": (entity.entity_networks, ENTITY),
     "entity.linked_entities": (entity.linked_entities, ENTITY),
     "entity.entity_interventions": (entity.entity_interventions, ENTITY),
+    "matches.open_proposals": (matches.open_proposals, lambda f: {"limit": 200}),
+    "matches.open_proposal_count": (matches.open_proposal_count, NO_ARGS),
+    "matches.recent_decisions": (matches.recent_decisions, lambda f: {"limit": 200}),
+    "matches.proposal": (matches.proposal, lambda f: {"match_id": 1}),
+    # and every other proposal of the small seed (15), one at a time
+    **{
+        f"matches.proposal_{i}": (matches.proposal, lambda f, i=i: {"match_id": i})
+        for i in range(2, 17)
+    },
 }

@@ -82,13 +82,19 @@ def jsonl_bytes(rows: list[dict[str, str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture
-def fresh(databases) -> Engine:
-    """A migrated, empty warehouse with reference data."""
-    engine = create_engine(databases.new("nsoc_test_ingest"))
+def new_warehouse(databases, prefix: str = "nsoc_test_ingest") -> Engine:
+    """A migrated, empty warehouse with reference data, on a new database."""
+    engine = create_engine(databases.new(prefix))
     migrate.upgrade(engine)
     with engine.begin() as conn:
         sync_reference(conn, agencies())
+    return engine
+
+
+@pytest.fixture
+def fresh(databases) -> Engine:
+    """A migrated, empty warehouse with reference data."""
+    engine = new_warehouse(databases)
     yield engine
     engine.dispose()
 
@@ -103,3 +109,38 @@ def deliver(
 @pytest.fixture
 def examples() -> Path:
     return Path(__file__).resolve().parents[2] / "examples" / "deliveries"
+
+
+def match_scenario(engine: Engine) -> dict[str, int]:
+    """Three open proposals around one company: politie knows it by KvK number and by name only
+    (shared with all), douane by name only in a signal for itself. Returns the proposal ids by
+    name: `politie` (politie's name-only entity and the company), `douane` (douane's and the
+    company) and `names` (douane's and politie's name-only entities)."""
+    from sqlalchemy import text
+
+    from warehouse.ingest import resolve
+
+    named = {"entity2_id": "", "entity2_municipality": "GM0599"}
+    deliver(
+        engine,
+        csv_bytes([row("P-1"), row("P-2", entity2_name="Vanberg Transport BV", **named)]),
+    )
+    deliver(
+        engine,
+        csv_bytes([row("D-1", audience="douane", entity2_name="Vanberg Transport", **named)]),
+        agency="douane",
+    )
+    with engine.begin() as conn:
+        resolve.propose_matches(conn=conn)
+        rows = conn.execute(
+            text(
+                """
+                select m.id, coalesce(a.agency, '') || '/' || coalesce(c.agency, 'kvk') as pair
+                from entity_match as m
+                left join entity_alias as a on a.entity_id = m.entity_id
+                left join entity_alias as c on c.entity_id = m.candidate_id
+                """
+            )
+        ).all()
+    names = {"politie/kvk": "politie", "douane/kvk": "douane", "douane/politie": "names"}
+    return {names[r.pair]: r.id for r in rows}

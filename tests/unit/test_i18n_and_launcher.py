@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import i18n
@@ -34,6 +35,11 @@ def test_dates_follow_the_language():
     assert i18n.fmt_date(day, "nl") == "09-03-2024"
     assert i18n.fmt_date(day, "en") == "2024-03-09"
     assert i18n.fmt_date(None, "nl") == "nooit"
+
+
+def test_a_missing_time_in_a_frame_reads_never():
+    # an agency without deliveries has NaT as its last delivery on the status page
+    assert i18n.fmt_date(pd.NaT, "en") == "never"
 
 
 def test_every_label_has_dutch_and_english():

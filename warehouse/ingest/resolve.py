@@ -96,14 +96,30 @@ def propose_matches(*, conn: Connection) -> int:
     return int(conn.execute(text(_PROPOSE)).rowcount or 0)
 
 
-def decide(*, conn: Connection, match_id: int, confirm: bool, decided_by: str) -> Proposal:
-    """Confirm or reject a proposal (a decision can be changed later); resolution follows."""
+def decide(
+    *,
+    conn: Connection,
+    match_id: int,
+    confirm: bool,
+    decided_by: str,
+    agency: str | None = None,
+    role: str | None = None,
+) -> Proposal:
+    """Confirm or reject a proposal (a decision can be changed later); resolution follows.
+    `agency` and `role` name the decider when the decision was taken in the app."""
     row = conn.execute(
         text(
-            "update entity_match set status = :s, decided_at = now(), decided_by = :by "
+            "update entity_match set status = :s, decided_at = now(), decided_by = :by, "
+            "decided_agency = :agency, decided_role = :role "
             "where id = :id returning id, entity_id, candidate_id, rule, score, status"
         ),
-        {"s": "confirmed" if confirm else "rejected", "by": decided_by[:200], "id": match_id},
+        {
+            "s": "confirmed" if confirm else "rejected",
+            "by": decided_by[:200],
+            "agency": agency,
+            "role": role,
+            "id": match_id,
+        },
     ).one_or_none()
     if row is None:
         raise ValueError(f"no match proposal with id {match_id}")
