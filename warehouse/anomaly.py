@@ -33,6 +33,7 @@ MIN_HISTORY = 6  # months of baseline needed before a month is scored
 SUSTAINED = 3  # months in the sustained-rise test
 MAD_SCALE = 1.4826  # MAD -> standard deviation for a normal distribution
 DISPERSION_MIN_LEVEL = 10.0  # below this level a plain Poisson is used
+LN10 = math.log(10)
 
 
 @dataclass(frozen=True)
@@ -45,22 +46,29 @@ class Method:
 def log_poisson_sf(count: float, mean: float) -> float:
     """log P(X >= count) for X ~ Poisson(mean), continuous in count (the regularised lower
     incomplete gamma P(count, mean)); 0.0 (p = 1) for count <= 0."""
-    if count <= 0:
-        return 0.0
-    if mean <= 0:
-        return -math.inf
-    a, x = float(count), float(mean)
-    # Series P(a, x) = x^a e^-x / Gamma(a+1) * sum_n x^n / ((a+1)...(a+n)); converges for all x,
-    # quickly when a > x (the case that matters: counts above what is expected).
-    term, total, n = 1.0, 1.0, 0
-    while n < 100_000:
+    return float(log_poisson_sf_array(np.array([count]), np.array([mean]))[0])
+
+
+def log_poisson_sf_array(count: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """log_poisson_sf for many (count, mean) pairs at once."""
+    count, mean = np.asarray(count, dtype=float), np.asarray(mean, dtype=float)
+    out = np.zeros(count.shape)
+    out[(count > 0) & (mean <= 0)] = -np.inf
+    todo = (count > 0) & (mean > 0)
+    a, x = count[todo], mean[todo]
+    # Series P(a, x) = x^a e^-x / Gamma(a+1) * sum_n x^n / ((a+1)...(a+n)); converges for all
+    # x, quickly when a > x (the case that matters: counts above what is expected).
+    term, total = np.ones(a.shape), np.ones(a.shape)
+    active = np.ones(a.shape, dtype=bool)
+    n = 0
+    while active.any() and n < 100_000:
         n += 1
-        term *= x / (a + n)
-        total += term
-        if term < total * 1e-15:
-            break
-    log_p = a * math.log(x) - x - math.lgamma(a + 1) + math.log(total)
-    return min(0.0, log_p)
+        term[active] *= x[active] / (a[active] + n)
+        total[active] += term[active]
+        active &= term >= total * 1e-15
+    lgamma = np.array([math.lgamma(v) for v in (a + 1).tolist()])
+    out[todo] = np.minimum(0.0, a * np.log(x) - x - lgamma + np.log(total))
+    return out
 
 
 def _row_median(rows: np.ndarray) -> np.ndarray:
@@ -101,21 +109,29 @@ def _score(y: np.ndarray, method: Method) -> dict[str, np.ndarray]:
     log10_p = np.where(np.isnan(expected), np.nan, 0.0)
     sustained = np.full(y.shape, np.nan)
     kind = np.full(y.shape, "", dtype=object)
-    ln10 = math.log(10)
     # Only months above expected can be anomalies; the tail is computed for those alone
     # (p is reported as 1 for the others).
-    above = np.argwhere(y > np.nan_to_num(expected, nan=np.inf))
-    for s, t in above.tolist():
-        ys, es, phi = y[s], expected[s], dispersion[s, t]
-        log10_p[s, t] = log_poisson_sf(ys[t] / phi, es[t] / phi) / ln10
-        run = _run_above(ys, es, t)
-        if run is not None:
-            total, base = float(ys[run].sum()), float(es[run].sum())
-            sustained[s, t] = log_poisson_sf(total / phi, base / phi) / ln10
-        if _passes(ys[t], es[t], log10_p[s, t], method):
-            kind[s, t] = "month"
-        elif run is not None and _passes(total, base, sustained[s, t], method):
-            kind[s, t] = "sustained"
+    above = y > np.nan_to_num(expected, nan=np.inf)
+    s, t = np.nonzero(above)
+    if len(s):
+        phi = dispersion[s, t]
+        count, base = y[s, t], expected[s, t]
+        log10_p[s, t] = log_poisson_sf_array(count / phi, base / phi) / LN10
+        # The longest run (3, else 2 months) ending at t with every month above expected.
+        before = [np.where(t >= k, above[s, np.maximum(t - k, 0)], False) for k in (1, 2)]
+        length = np.where(before[0] & before[1], 3, np.where(before[0], 2, 0))
+        total, expected_total = count.copy(), base.copy()
+        for k in (1, 2):
+            inside = length > k
+            total += np.where(inside, y[s, np.maximum(t - k, 0)], 0.0)
+            expected_total += np.where(inside, expected[s, np.maximum(t - k, 0)], 0.0)
+        run = length > 0
+        run_p = np.full(len(s), np.nan)
+        run_p[run] = log_poisson_sf_array(total[run] / phi[run], expected_total[run] / phi[run])
+        sustained[s, t] = run_p / LN10
+        month = _passes(count, base, log10_p[s, t], method)
+        rise = run & _passes(total, expected_total, sustained[s, t], method)
+        kind[s, t] = np.where(month, "month", np.where(rise, "sustained", ""))
     significance = -np.where(kind == "sustained", sustained, log10_p).astype(float)
     return {
         "expected": expected,
@@ -138,22 +154,15 @@ def score_series(counts: np.ndarray | list[float], method: Method = Method()) ->
     return pd.DataFrame({name: values[0] for name, values in scored.items()})
 
 
-def _run_above(y: np.ndarray, expected: np.ndarray, t: int) -> slice | None:
-    """The longest run (3, else 2 months) ending at t with every month above expected."""
-    for length in range(SUSTAINED, 1, -1):
-        run = slice(t - length + 1, t + 1)
-        complete = t - length + 1 >= 0 and not np.isnan(expected[run]).any()
-        if complete and bool((y[run] > expected[run]).all()):
-            return run
-    return None
-
-
-def _passes(count: float, expected: float, log10_p: float, method: Method) -> bool:
-    return bool(
-        count >= method.min_count
-        and count >= method.min_ratio * expected
-        and log10_p <= math.log10(method.alpha)
-    )
+def _passes(
+    count: np.ndarray, expected: np.ndarray, log10_p: np.ndarray, method: Method
+) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (
+            (count >= method.min_count)
+            & (count >= method.min_ratio * expected)
+            & (log10_p <= math.log10(method.alpha))
+        )
 
 
 def score_frame(

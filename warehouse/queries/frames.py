@@ -12,5 +12,6 @@ def frame(result: Result, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The rows of result as a DataFrame named by the result's columns, then selected and
     ordered as `columns` (a missing one comes out empty). Built from tuples: several times
     cheaper than from one dict per row, which showed in every view's time."""
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # Plain tuples: pandas probes each Row object for namedtuple fields, which costs more.
+    df = pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
     return df if columns is None else df.reindex(columns=list(columns))
