@@ -45,8 +45,10 @@ def app_engine(url: str | None = None) -> Engine:
     )
 
 
-# Memory per sort or hash of a view's query: the server default (4 MB) sent the distinct-entity
-# count of a year (200,000 rows at demo size) to disk. Per transaction, for the app only.
+# Per transaction, for the app only. Memory per sort or hash of a view's query: the server default
+# (4 MB) sent the distinct-entity count of a year (200,000 rows at demo size) to disk. And no JIT
+# compilation: PostgreSQL compiles any query whose estimate passes jit_above_cost, and for the
+# facilitator ranking that took 70-150 ms of a 200-300 ms query; the views' queries are short.
 WORK_MEM = "64MB"
 
 
@@ -64,7 +66,8 @@ def scoped(
                 " set_config('nsoc.agency_bit', :bit, true),"
                 " set_config('nsoc.role', :role, true),"
                 " set_config('nsoc.subject', :subject, true),"
-                " set_config('work_mem', :work_mem, true)"
+                " set_config('work_mem', :work_mem, true),"
+                " set_config('jit', 'off', true)"
             ),
             {
                 "agency": viewer.agency,

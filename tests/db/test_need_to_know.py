@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import make_viewer
-from warehouse.scoped import scoped
+from warehouse.scoped import WORK_MEM, scoped
 from warehouse.settings import agencies
 
 AGENCIES = [a.code for a in agencies()]
@@ -84,6 +84,12 @@ def test_unset_or_malformed_settings_see_nothing(app_engine, settings):
             conn.execute(text("select set_config(:n, :v, true)"), {"n": name, "v": value})
         for table in (*AUDIENCE_TABLES, "rollup_viewer_month", "entity"):
             assert _count(conn, table) == 0, table
+
+
+def test_view_transactions_sort_in_memory_without_jit(app_engine):
+    with scoped(make_viewer("fiod"), engine=app_engine) as conn:
+        assert conn.scalar(text("show jit")) == "off"
+        assert conn.scalar(text("show work_mem")) == WORK_MEM
 
 
 def test_settings_do_not_outlive_the_transaction(app_engine):
