@@ -61,6 +61,8 @@ def awkward(databases):
                 ),
                 {"i": i, "ref": ref or f"empty-{i}", "amount": i * 1.25, "all": everyone},
             )
+        # a reference value a spreadsheet would run: neutralised in every row that shows it
+        conn.execute(text("update municipality set name = '=' || name where gm_code = 'GM0599'"))
         # an empty network name: a lone empty field is written as ""
         conn.execute(text("insert into network (id, code, name) values (2, 'NW2', '')"))
         conn.execute(text("update signal set network_id = 2 where id = 2"))

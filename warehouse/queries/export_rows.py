@@ -12,7 +12,7 @@ from itertools import islice
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from warehouse.csvfile import Dialect, Kind, sql_cell
+from warehouse.csvfile import DANGEROUS, Dialect, Kind, sql_cell
 from warehouse.filters import Filters
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
@@ -24,6 +24,10 @@ from warehouse.viewer import Role, Viewer
 class Column:
     expr: str  # SQL over the aliases s (signal), p (phenomenon), m (municipality), n (network)
     kind: Kind
+    # Text whose every possible value is listed in a reference table ("table.column": the
+    # column itself, or what its foreign key points at): one look at that table per query
+    # tells whether any value needs neutralising, instead of a test on every row.
+    values_in: str | None = None
 
 
 # The columns a signal export may contain, in file order. Code, never input: a request names
@@ -31,16 +35,16 @@ class Column:
 SIGNAL_COLUMNS: dict[str, Column] = {
     "id": Column("s.id", Kind.integer),
     "source_ref": Column("s.source_ref", Kind.text),
-    "owner_agency": Column("s.owner_agency", Kind.text),
-    "phenomenon_code": Column("s.phenomenon_code", Kind.text),
-    "phenomenon_name": Column("p.name_nl", Kind.text),
+    "owner_agency": Column("s.owner_agency", Kind.text, "agency.code"),
+    "phenomenon_code": Column("s.phenomenon_code", Kind.text, "phenomenon.code"),
+    "phenomenon_name": Column("p.name_nl", Kind.text, "phenomenon.name_nl"),
     "observed_on": Column("s.observed_on", Kind.date),
     "reported_at": Column("s.reported_at", Kind.timestamp),
-    "municipality_code": Column("s.municipality_code", Kind.text),
-    "municipality_name": Column("m.name", Kind.text),
-    "region_code": Column("m.region_code", Kind.text),
-    "node_code": Column("s.node_code", Kind.text),
-    "origin_node_code": Column("s.origin_node_code", Kind.text),
+    "municipality_code": Column("s.municipality_code", Kind.text, "municipality.gm_code"),
+    "municipality_name": Column("m.name", Kind.text, "municipality.name"),
+    "region_code": Column("m.region_code", Kind.text, "municipality.region_code"),
+    "node_code": Column("s.node_code", Kind.text, "logistics_node.code"),
+    "origin_node_code": Column("s.origin_node_code", Kind.text, "logistics_node.code"),
     "lat": Column("s.lat", Kind.float),
     "lon": Column("s.lon", Kind.float),
     "h3_r7": Column("s.h3_r7", Kind.text),
@@ -50,8 +54,8 @@ SIGNAL_COLUMNS: dict[str, Column] = {
     "reliability": Column("s.reliability", Kind.text),
     "credibility": Column("s.credibility", Kind.integer),
     "handling_code": Column("s.handling_code", Kind.text),
-    "network_code": Column("n.code", Kind.text),
-    "network_name": Column("n.name", Kind.text),
+    "network_code": Column("n.code", Kind.text, "network.code"),
+    "network_name": Column("n.name", Kind.text, "network.name"),
 }
 DEFAULT_SIGNAL_COLUMNS = (
     "source_ref",
@@ -138,13 +142,34 @@ def _copy_cell(column: Column, dialect: Dialect, *, alone: bool) -> str:
     """One column as `COPY … (format csv)` must see it to write what the csv module writes.
     COPY quotes exactly when the csv module does (delimiter, quote, CR, LF), except that it
     quotes an empty string (to tell it from NULL, which it writes as nothing): so empty text is
-    sent as NULL; and a lone field, which the csv module writes as "" when empty, as ''."""
-    cell = sql_cell(column.expr, column.kind, dialect)
+    sent as NULL; and a lone field, which the csv module writes as "" when empty, as ''.
+    Dates are written by PostgreSQL's own output in the date style `_COPY_DATESTYLE` sets
+    (the same text as `sql_cell`'s to_char, at a fraction of its cost). Text from a reference
+    table is neutralised per row only when that table holds a value that needs it: a subquery
+    without correlation, evaluated once per query and in the query's own snapshot."""
+    if column.kind is Kind.date:
+        cell = column.expr
+    elif column.kind is Kind.text and column.values_in:
+        table, name = column.values_in.split(".")
+        first = ", ".join(str(ord(c)) for c in DANGEROUS)
+        harmless = (  # table and column come from SIGNAL_COLUMNS (code), never a request
+            f"(select not exists (select from {table}"  # noqa: S608
+            f" where ascii({name}) in ({first})))"
+        )
+        cell = (
+            f"case when {harmless} then ({column.expr})::text"
+            f" else {sql_cell(column.expr, column.kind, dialect)} end"
+        )
+    else:
+        cell = sql_cell(column.expr, column.kind, dialect)
     if alone:
         return f"coalesce(({cell})::text, '')"
     if column.kind is Kind.text:
         return f"nullif({cell}, '')"
     return cell  # numbers, dates and times are never empty and hold no delimiter or quote
+
+
+_COPY_DATESTYLE = {Dialect.rfc4180: "ISO, YMD", Dialect.excel_nl: "Postgres, DMY"}
 
 
 def _signal_copy_sql(
@@ -211,6 +236,9 @@ def stream_signal_csv(
         text(sql)
         .bindparams(**params, row_limit=max(0, limit))
         .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    )
+    conn.execute(
+        text("select set_config('datestyle', :style, true)"), {"style": _COPY_DATESTYLE[dialect]}
     )
     if in_id_order:
         conn.execute(text("select set_config('enable_sort', 'off', true)"))
