@@ -79,6 +79,7 @@ def awkward(databases):
         ("network_name",),  # a lone empty field
         ("source_ref",),  # a lone \. (COPY's end marker), line breaks in a lone field
         ("lon",),  # a lone NULL number
+        ("observed_on",),  # a lone date, written in the transaction's date style
     ],
 )
 @pytest.mark.parametrize("in_id_order", [False, True])
