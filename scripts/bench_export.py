@@ -3,8 +3,9 @@ rows per second and the server's memory before, at its peak and after.
 
     .venv/bin/python scripts/bench_export.py [--rows 1000000] [--dialect excel-nl]
 
-It makes its own database on the configured server (NSOC_DATABASE_URL or the embedded one),
-fills it with generated signals (generate_series, about 15 s for a million), serves the route
+It uses the benchmark's generated database on the configured server (NSOC_DATABASE_URL or the
+embedded one), made once with generated signals (generate_series, about 15 s for a million,
+then analysed) and kept for the next run (as `nsoc bench` does); it serves the route
 with uvicorn in this process (the token's nonce lives in the server's memory) and downloads over
 a real socket with httpx, discarding the bytes. Figures are printed, never asserted: the target
 is >= 300,000 rows/s end to end and a peak memory that does not grow with the export's size."""
@@ -31,41 +32,16 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def make_warehouse(rows: int) -> str:
-    from sqlalchemy import create_engine, text
+    """The benchmark's generated warehouse nsoc_bench_export_<rows> (made once, then reused)."""
     from sqlalchemy.engine import make_url
 
-    from seed.reference import sync_reference
-    from warehouse import db, migrate, rollups
-    from warehouse.settings import agencies
+    from dashboard.bench.common import BENCH_DATABASE
+    from dashboard.bench.export import make_export_warehouse
+    from warehouse import db
 
-    url = make_url(db.warehouse_url()).set(database="nsoc_bench_export")
+    url = make_url(db.warehouse_url()).set(database=f"{BENCH_DATABASE}_export_{rows}")
     rendered = url.render_as_string(hide_password=False)
-    db.drop_database(rendered)
-    db.ensure_database(rendered)
-    engine = create_engine(rendered)
-    migrate.upgrade(engine)
-    everyone = sum(1 << a.bit for a in agencies())
-    with engine.begin() as conn:
-        sync_reference(conn, agencies())
-        conn.execute(
-            text(
-                """
-                insert into signal (owner_agency, source_ref, phenomenon_code, observed_on,
-                    reported_at, municipality_code, amount_eur, severity, reliability,
-                    credibility, handling_code, audience_mask)
-                select (array['politie','douane','fiod','om'])[1 + i % 4], 'B-' || i,
-                       (array['ML_TBML','DRG_COCAINE_IMPORT','COR_LEAK'])[1 + i % 3],
-                       date '2022-01-01' + (i % 1000),
-                       date '2022-01-01' + (i % 1000) + (i % 1440) * interval '1 min',
-                       (array['GM0599','GM0363','GM0518'])[1 + i % 3], (i % 100000) / 7.0,
-                       1 + i % 5, 'B', 2, 'H0', :everyone
-                from generate_series(1, :rows) as i
-                """
-            ),
-            {"rows": rows, "everyone": everyone},
-        )
-        rollups.refresh_all(conn)
-    engine.dispose()
+    make_export_warehouse(rendered, rows)
     return rendered
 
 

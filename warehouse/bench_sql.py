@@ -1,4 +1,4 @@
-"""SQL of the benchmark (dashboard/bench.py): the naive aggregates over raw signals that the
+"""SQL of the benchmark (dashboard/bench/): the naive aggregates over raw signals that the
 views' queries are compared with, and the generated rows it loads. Run as the warehouse's
 owner (maintenance policy, no row-level security): the audience is an explicit predicate."""
 

@@ -101,10 +101,9 @@ def sql_cell(expr: str, kind: Kind, dialect: Dialect) -> str:
     """The same formatting as `format_cell`, as a PostgreSQL expression over `expr` (a column
     expression from code, never input)."""
     if kind is Kind.text:
-        return (
-            f"case when left({expr}, 1) in ('=', '+', '-', '@', chr(9), chr(13))"
-            f" then '''' || {expr} else {expr} end"
-        )
+        # ascii(): the first character's code (0 for ''), far cheaper per row than left(x, 1)
+        codes = ", ".join(str(ord(c)) for c in DANGEROUS)
+        return f"case when ascii({expr}) in ({codes}) then '''' || {expr} else ({expr})::text end"
     if kind is Kind.integer:
         return expr
     if kind in (Kind.decimal, Kind.float):

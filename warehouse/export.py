@@ -41,8 +41,11 @@ from warehouse.viewer import Role, Viewer
 SIGNALS = "signals"
 EXPORT_ROLES = frozenset({Role.analyst, Role.steward, Role.manager})
 SOURCE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-CHUNK_BYTES = 256 * 1024  # at least this much per chunk sent
+CHUNK_BYTES = 256 * 1024  # about this much per chunk sent
 BATCH_ROWS = 10_000  # rows fetched per round trip: memory holds one batch
+# An export of at least this share of the signals the viewer may see reads them in id order
+# (primary key) instead of letting PostgreSQL sort them: see export_rows.stream_signal_csv.
+IN_ID_ORDER_SHARE = 0.25
 
 
 class ExportRefused(ValueError):
@@ -220,7 +223,7 @@ def shown_as_on_screen(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _row_chunks(
-    conn: Any, viewer: Viewer, request: ExportRequest, progress: Progress
+    conn: Any, viewer: Viewer, request: ExportRequest, progress: Progress, *, in_id_order: bool
 ) -> Generator[bytes, None, None]:
     """The header, then the rows as PostgreSQL formats them (COPY … TO STDOUT, streamed)."""
     limit = row_limit(viewer.role)
@@ -233,6 +236,7 @@ def _row_chunks(
         dialect=request.dialect,
         limit=limit + 1,
         chunk_bytes=CHUNK_BYTES,
+        in_id_order=in_id_order,
     ):
         if progress.rows + rows > limit:  # the rollup was stale: hold the limit anyway
             keep = limit - progress.rows
@@ -276,6 +280,7 @@ class ExportRun:
         self.via = via
         self.progress = Progress()
         self.expected_rows: int | None = None
+        self.in_id_order = False
         try:
             check(request, viewer)
             if request.rows:
@@ -286,12 +291,16 @@ class ExportRun:
             raise
 
     def _check_size(self) -> None:
-        """Refuse before the first byte when the rows would exceed the role's limit."""
+        """Refuse before the first byte when the rows would exceed the role's limit; note
+        whether the export holds a large share of what the viewer may see (both counted from
+        the rollup)."""
         limit = row_limit(self.viewer.role)
         with scoped(self.viewer, engine=self.engine) as conn:
             expected = export_rows.signal_count(
                 conn=conn, viewer=self.viewer, filters=self.request.filters
             )
+            visible = export_rows.signal_count(conn=conn, viewer=self.viewer, filters=Filters())
+        self.in_id_order = expected > 0 and expected >= IN_ID_ORDER_SHARE * visible
         if expected > limit:
             raise ExportRefused(
                 f"this export would hold {expected:,} rows; the limit for your role is"
@@ -309,7 +318,9 @@ class ExportRun:
             with scoped(viewer, engine=self.engine) as conn:
                 chunks: Generator[bytes, None, None]
                 if request.rows:
-                    chunks = _row_chunks(conn, viewer, request, progress)
+                    chunks = _row_chunks(
+                        conn, viewer, request, progress, in_id_order=self.in_id_order
+                    )
                 else:
                     df = _call(query_function(request.source), conn, viewer, request)
                     if not isinstance(df, pd.DataFrame):

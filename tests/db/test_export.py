@@ -211,6 +211,23 @@ def test_an_aborted_download_is_audited(tiny, monkeypatch):
     assert entry["status"] == "aborted" and "sha256" not in entry
 
 
+def test_only_a_large_share_of_the_rows_is_read_in_id_order(tiny, monkeypatch):
+    """A plan choice, not a result: an export of a large share of what the viewer sees reads
+    the primary key in order; a narrow one lets PostgreSQL pick its index and sort."""
+    viewer = make_viewer("politie")
+
+    def run(**filters) -> ExportRun:
+        request = ExportRequest(export.SIGNALS, Filters(**filters), COLUMNS, Dialect.rfc4180, "x")
+        return ExportRun(request, viewer, engine=tiny)
+
+    whole, third = run(), run(phenomena=("DRG_COCAINE_IMPORT",))
+    assert (whole.expected_rows, whole.in_id_order) == (3, True)
+    assert (third.expected_rows, third.in_id_order) == (1, True)
+    monkeypatch.setattr(export, "IN_ID_ORDER_SHARE", 0.5)
+    assert not run(phenomena=("DRG_COCAINE_IMPORT",)).in_id_order
+    assert run().in_id_order
+
+
 def test_reason_is_required(tiny):
     with pytest.raises(ExportRefused, match="reason"):
         _export(tiny, make_viewer("douane"), reason="  ")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import devidp
-from dashboard.bench_browser import (
+from dashboard.bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     NO_SKELETON,

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 import psutil
 
 from dashboard import devidp
-from dashboard.bench import Options, Report, peak_rss, summary
+from dashboard.bench.common import Options, Report, peak_rss, summary
 from warehouse.settings import agencies
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NSOC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,0 +1,117 @@
+"""What every part of the benchmark shares: its options, the report it fills, summaries of
+figures, the benchmark's viewers and a sampler of memory. Figures only, never assertions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from warehouse.settings import agencies
+from warehouse.viewer import Role, Viewer
+
+BENCH_DATABASE = "nsoc_bench"
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 20.0
+
+
+@dataclass
+class Options:
+    size: str = "bench"
+    url: str | None = None  # an existing warehouse to use as-is (otherwise nsoc_bench)
+    runs: int = 20
+    cold_runs: int = 5
+    naive_runs: int = 3
+    queries: bool = True
+    naive: bool = True
+    browser: bool = True
+    concurrent: bool = True
+    sessions: int = 20
+    session_seconds: float = 60.0
+    export: bool = True
+    export_rows: int = 1_000_000
+    briefing: bool = True
+    refresh: bool = True
+    refresh_signals: int = 100_000
+    seed: int = 20240701
+
+
+@dataclass
+class Report:
+    meta: dict[str, Any] = field(default_factory=dict)
+    queries: list[dict[str, Any]] = field(default_factory=list)
+    browser: list[dict[str, Any]] = field(default_factory=list)
+    concurrent: dict[str, Any] = field(default_factory=dict)
+    export: dict[str, Any] = field(default_factory=dict)
+    briefing: dict[str, Any] = field(default_factory=dict)
+    refresh: dict[str, Any] = field(default_factory=dict)
+    server: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meta": self.meta,
+            "queries": self.queries,
+            "browser": self.browser,
+            "concurrent": self.concurrent,
+            "export": self.export,
+            "briefing": self.briefing,
+            "refresh": self.refresh,
+            "server": self.server,
+        }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(values), 1) if values else float("nan"),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "runs": len(values),
+    }
+
+
+def make_viewer(agency: str, role: Role) -> Viewer:
+    bits = {a.code: a.bit for a in agencies()}
+    return Viewer(f"bench-{role}", agency, bits[agency], role, dt.datetime.now(dt.UTC))
+
+
+@dataclass
+class Peak:
+    value: int = 0
+
+
+@contextmanager
+def peak_rss(processes: list[Any], interval: float = 0.05) -> Iterator[Peak]:
+    """Sample the summed RSS of these processes and all their children until the block ends."""
+    import psutil
+
+    peak, stop = Peak(), threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total = 0
+            for p in processes:
+                try:
+                    tree = [p, *p.children(recursive=True)]
+                    total += sum(c.memory_info().rss for c in tree)
+                except psutil.Error:
+                    continue
+            peak.value = max(peak.value, total)
+            stop.wait(interval)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        thread.join()

@@ -1,0 +1,79 @@
+"""Two single jobs of the benchmark: a manager's briefing, and a delivery followed by the
+incremental rollup refresh the delivery path runs (rolled back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from sqlalchemy import create_engine, text
+
+from dashboard.bench.common import Options, Report, make_viewer
+from warehouse import bench_sql, rollups
+from warehouse.periods import add_months
+from warehouse.scoped import app_url
+from warehouse.viewer import Role
+
+
+def bench_briefing(url: str, report: Report) -> None:
+    from dashboard.briefing import make_briefing
+    from warehouse.period import Period
+
+    engine = create_engine(app_url(url))
+    owner = create_engine(url)
+    try:
+        with owner.connect() as conn:
+            last = conn.scalar(text("select max(month) from rollup_signal_month"))
+        quarter = f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+        times = []
+        for _ in range(2):
+            began = time.perf_counter()
+            result = make_briefing(
+                make_viewer("defensie", Role.manager),
+                Period.parse(quarter),
+                via="cli",
+                engine=engine,
+            )
+            times.append(time.perf_counter() - began)
+        report.briefing = {
+            "period": quarter,
+            "first_s": round(times[0], 2),
+            "second_s": round(times[1], 2),
+            "pdf_bytes": len(result.pdf),
+        }
+    finally:
+        engine.dispose()
+        owner.dispose()
+
+
+def bench_refresh(url: str, options: Options, report: Report) -> None:
+    """A delivery of `refresh_signals` signals in the last three months, then the incremental
+    refresh the delivery path runs (rollups.refresh_months), in a transaction rolled back; the
+    id sequence is put back after (bench a warehouse nobody loads into meanwhile)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            sequence = bench_sql.signal_sequence(conn)
+            conn.rollback()
+        with engine.connect() as conn, conn.begin() as tx:
+            last = conn.scalar(text("select max(observed_on) from signal"))
+            first = add_months(dt.date(last.year, last.month, 1), -2)
+            began = time.perf_counter()
+            bench_sql.copy_recent_signals(conn, first=first, n=options.refresh_signals)
+            inserted = time.perf_counter() - began
+            months = [add_months(first, i) for i in range(3)]
+            began = time.perf_counter()
+            results = rollups.refresh_months(conn, months)
+            refreshed = time.perf_counter() - began
+            tx.rollback()
+        with engine.begin() as conn:
+            bench_sql.restore_sequence(conn, sequence)
+        report.refresh = {
+            "signals": options.refresh_signals,
+            "months": [str(m) for m in months],
+            "insert_s": round(inserted, 2),
+            "refresh_s": round(refreshed, 2),
+            "rollups": len(results),
+        }
+    finally:
+        engine.dispose()

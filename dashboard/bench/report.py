@@ -1,0 +1,78 @@
+"""The benchmark's report as plain-text tables and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dashboard.bench.common import TARGET_P95_MS, TARGET_RATIO, Report
+
+
+def _ok(met: bool) -> str:
+    return "yes" if met else "NO"
+
+
+def render(report: Report) -> list[str]:
+    """The report as plain-text tables."""
+    m = report.meta
+    lines = [
+        f"{m.get('signals', 0):,} signals ({m.get('size')}), PostgreSQL {m.get('server')}, "
+        f"{m.get('cores')} cores, load {m.get('load_average')} -> {m.get('load_average_end')}",
+        f"cold = {m.get('cold')}",
+        "",
+        f"{'view':12} {'query':36} {'viewer':17} {'warm med':>8} {'warm p95':>8} "
+        f"{'cold med':>8} {'naive':>8} {'ratio':>6} {'<100ms':>6} {'>=20x':>5}",
+    ]
+    for q in report.queries:
+        naive = q["naive"]["median_ms"] if q["naive"] else None
+        ratio = q["ratio"]
+        lines.append(
+            f"{q['view']:12} {q['query'][:36]:36} {q['viewer']:17} {q['warm']['median_ms']:8.1f} "
+            f"{q['warm']['p95_ms']:8.1f} {q['cold']['median_ms']:8.1f} "
+            f"{naive if naive is not None else '-':>8} {ratio if ratio is not None else '-':>6} "
+            f"{_ok(q['warm']['p95_ms'] < TARGET_P95_MS):>6} "
+            f"{(_ok(ratio >= TARGET_RATIO) if ratio is not None else '-'):>5}"
+        )
+    if report.browser:
+        lines += [
+            "",
+            f"{'page':14} {'load med':>9} {'load p95':>9} {'filter med':>10} {'filter p95':>10}",
+        ]
+        for b in report.browser:
+            lines.append(
+                f"{b['page']:14} {b['load']['median_ms']:9.0f} {b['load']['p95_ms']:9.0f} "
+                f"{b['filter']['median_ms'] if b.get('filter') else float('nan'):10.0f} "
+                f"{b['filter']['p95_ms'] if b.get('filter') else float('nan'):10.0f}"
+            )
+    if report.concurrent:
+        c = report.concurrent
+        lines += [
+            "",
+            f"{c['sessions']} concurrent sessions for {c['seconds']} s: {c['pages']} pages, "
+            f"median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, errors {c['errors']}",
+        ]
+    if report.server:
+        lines.append(f"app server peak memory: {report.server.get('peak_rss_mb')} MB")
+    if report.export:
+        e = report.export
+        lines += [
+            "",
+            f"export: {e['rows']:,} rows in {e['seconds']} s = {e['rows_per_s']:,} rows/s; RSS "
+            f"{e['rss_before_mb']} -> peak {e['rss_peak_mb']} -> {e['rss_after_mb']} MB",
+            f"export CPU: route {e['server_cpu_s']} s, client {e['client_cpu_s']} s, "
+            f"database {e['db_cpu_s']} s",
+        ]
+    if report.briefing:
+        b = report.briefing
+        lines.append(f"briefing {b['period']}: {b['first_s']} s (again {b['second_s']} s)")
+    if report.refresh:
+        r = report.refresh
+        lines.append(
+            f"delivery of {r['signals']:,} signals: insert {r['insert_s']} s, incremental "
+            f"rollup refresh of {len(r['months'])} months {r['refresh_s']} s"
+        )
+    return lines
+
+
+def write_json(report: Report, path: Path) -> None:
+    path.write_text(json.dumps(report.as_dict(), indent=2, default=str), encoding="utf-8")
