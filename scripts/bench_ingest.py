@@ -54,13 +54,33 @@ def write_deliveries(rows: int, seed: int, folder: Path) -> list[tuple[str, Path
     return files
 
 
+def _files(args: argparse.Namespace, tmp: Path) -> list[tuple[str, Path]]:
+    """The delivery files: generated, or the ones an earlier run left in --files."""
+    if args.files is None:
+        return write_deliveries(args.rows, args.seed, tmp)
+    folder = args.files / f"rows-{args.rows}-seed-{args.seed}"
+    listing = folder / "files.txt"
+    if listing.exists():
+        return [
+            (agency, folder / name)
+            for agency, name in (line.split("\t") for line in listing.read_text().splitlines())
+        ]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = write_deliveries(args.rows, args.seed, folder)
+    listing.write_text("".join(f"{agency}\t{path.name}\n" for agency, path in files))
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--files", type=Path, help="folder for the delivery files: reused when it holds them"
+    )
     args = parser.parse_args()
-    url = make_url(db.admin_url()).set(database=f"nsoc_bench_{uuid.uuid4().hex[:8]}")
+    url = make_url(db.admin_url()).set(database=f"nsoc_ingest_bench_{uuid.uuid4().hex[:8]}")
     rendered = url.render_as_string(hide_password=False)
     db.ensure_database(rendered)
     engine = create_engine(rendered)
@@ -70,7 +90,7 @@ def main() -> None:
             sync_reference(conn, agencies())
         with tempfile.TemporaryDirectory(prefix="nsoc-bench-") as tmp:
             started = time.perf_counter()
-            files = write_deliveries(args.rows, args.seed, Path(tmp))
+            files = _files(args, Path(tmp))
             size = sum(p.stat().st_size for _, p in files) / 1e6
             print(
                 f"generated {len(files)} files, {size:,.0f} MB in {time.perf_counter() - started:.1f} s"

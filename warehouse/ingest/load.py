@@ -125,7 +125,6 @@ def load_delivery(
 
 def _staged(good: pd.DataFrame) -> pd.DataFrame:
     out = good.copy()
-    out["reported_at"] = out["reported_at"].dt.strftime("%Y-%m-%d %H:%M:%S%z")
     for col in ("severity", "credibility", "audience_mask"):
         out[col] = out[col].astype("int64")
     return out

@@ -110,22 +110,34 @@ where m.changed and s.id = m.signal_id;
 delete from signal_entity se using ingest_match m where m.changed and se.signal_id = m.signal_id;
 """  # noqa: S608 (column lists are constants)
 
+# New signals get their ids here, in line order (the same file gives the same ids), so that
+# their links need not look the signals up again.
 _INSERT = f"""
-insert into signal (owner_agency, source_ref, {_FIELDS})
-select :agency, st.source_ref, {_ST_FIELDS}
-from ingest_signal st
-where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
-order by st.line_no;
+create temp table ingest_new on commit drop as
+select line_no, nextval(pg_get_serial_sequence('signal', 'id')) as signal_id
+from (
+    select st.line_no from ingest_signal st
+    where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
+    order by st.line_no
+) as fresh;
+insert into signal (id, owner_agency, source_ref, {_FIELDS})
+select n.signal_id, :agency, st.source_ref, {_ST_FIELDS}
+from ingest_signal st join ingest_new n on n.line_no = st.line_no
+order by n.signal_id;
 """  # noqa: S608 (column lists are constants)
 
+# Links of new signals and of changed ones (whose old links were deleted above).
 _LINKS = """
 insert into signal_entity (signal_id, entity_id, role, audience_mask)
-select distinct s.id, l.entity_id, l.role, s.audience_mask
+select distinct t.signal_id, l.entity_id, l.role, st.audience_mask
 from ingest_link l
 join ingest_signal st on st.line_no = l.line_no
-join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref
-where l.entity_id is not null
-  and not exists (select 1 from ingest_match m where m.line_no = l.line_no and not m.changed);
+join (
+    select line_no, signal_id from ingest_new
+    union all
+    select line_no, signal_id from ingest_match where changed
+) as t on t.line_no = l.line_no
+where l.entity_id is not null;
 """
 
 _COUNTS = """
