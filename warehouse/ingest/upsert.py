@@ -56,7 +56,8 @@ update ingest_alias a set entity_id = x.entity_id
 from entity_alias x
 where x.agency = :agency and x.kind = a.kind and x.name_key = a.name_key
   and x.municipality_code is not distinct from a.municipality_code;
-update ingest_alias set entity_id = nextval(pg_get_serial_sequence('entity', 'id')), new = true
+update ingest_alias
+set entity_id = nextval((select pg_get_serial_sequence('entity', 'id')::regclass)), new = true
 where entity_id is null;
 insert into entity (id, kind, display_name, facilitator_category, municipality_code)
 select entity_id, kind, name, category, municipality_code from ingest_alias where new;
@@ -114,7 +115,7 @@ delete from signal_entity se using ingest_match m where m.changed and se.signal_
 # their links need not look the signals up again.
 _INSERT = f"""
 create temp table ingest_new on commit drop as
-select line_no, nextval(pg_get_serial_sequence('signal', 'id')) as signal_id
+select line_no, nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as signal_id
 from (
     select st.line_no from ingest_signal st
     where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
