@@ -26,7 +26,7 @@ from seed.load import _prepare  # noqa: E402
 from seed.reference import sync_reference  # noqa: E402
 from seed.simulate import generate  # noqa: E402
 from warehouse import db, migrate, rollups  # noqa: E402
-from warehouse.ingest.load import load_file  # noqa: E402
+from warehouse.ingest.load import load_files  # noqa: E402
 from warehouse.settings import agencies, get_settings  # noqa: E402
 
 
@@ -75,6 +75,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="agencies loaded side by side (1: one file at a time)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument(
         "--files", type=Path, help="folder for the delivery files: reused when it holds them"
@@ -96,19 +99,19 @@ def main() -> None:
                 f"generated {len(files)} files, {size:,.0f} MB in {time.perf_counter() - started:.1f} s"
             )
             key = get_settings().pseudonym_key.encode()
-            loaded = 0
             started = time.perf_counter()
-            for agency, path in files:
-                with engine.begin() as conn:
-                    report = load_file(
-                        conn=conn, agency=agency, path=path, key=key, refresh_rollups=False
-                    )
-                loaded += report.inserted
+            reports = load_files(
+                engine=engine, files=files, key=key, jobs=args.jobs, refresh_rollups=False
+            )
+            loaded = sum(r.inserted for r in reports)
             load_s = time.perf_counter() - started
             with engine.begin() as conn:
                 rollups.refresh_all(conn)
             total_s = time.perf_counter() - started
-        print(f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s")
+        print(
+            f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s "
+            f"({args.jobs} at a time)"
+        )
         print(f"with the rollup rebuild: {total_s:.1f} s: {loaded / total_s:,.0f} signals/s")
     finally:
         engine.dispose()

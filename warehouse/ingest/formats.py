@@ -296,10 +296,12 @@ def _flatten(obj: dict) -> tuple[dict[str, str], str | None]:
             return flat, "entities: expected objects"
         for name, column in _SLOT_COLUMNS[slot]:
             value = entity.get(name)
-            kind = type(value)
-            if kind is dict or kind is list:
+            if isinstance(value, str):
+                flat[column] = value
+            elif isinstance(value, dict | list):
                 return flat, f"entities[{slot}].{name}: expected text"
-            flat[column] = value if kind is str else "" if value is None else str(value)
+            else:
+                flat[column] = "" if value is None else str(value)
     return flat, None
 
 
