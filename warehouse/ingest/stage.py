@@ -47,7 +47,7 @@ STAGE_LINK = (
 )
 
 _CREATE = """
-drop table if exists ingest_signal, ingest_link, ingest_alias, ingest_match, ingest_new;
+drop table if exists ingest_signal, ingest_link, ingest_alias, ingest_match, ingest_new, ingest_ident;
 create temp table ingest_signal (
     line_no integer primary key,
     source_ref text not null,
