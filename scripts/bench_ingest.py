@@ -26,7 +26,7 @@ from seed.load import _prepare  # noqa: E402
 from seed.reference import sync_reference  # noqa: E402
 from seed.simulate import generate  # noqa: E402
 from warehouse import db, migrate, rollups  # noqa: E402
-from warehouse.ingest.load import load_file  # noqa: E402
+from warehouse.ingest.load import load_files  # noqa: E402
 from warehouse.settings import agencies, get_settings  # noqa: E402
 
 
@@ -54,13 +54,36 @@ def write_deliveries(rows: int, seed: int, folder: Path) -> list[tuple[str, Path
     return files
 
 
+def _files(args: argparse.Namespace, tmp: Path) -> list[tuple[str, Path]]:
+    """The delivery files: generated, or the ones an earlier run left in --files."""
+    if args.files is None:
+        return write_deliveries(args.rows, args.seed, tmp)
+    folder = args.files / f"rows-{args.rows}-seed-{args.seed}"
+    listing = folder / "files.txt"
+    if listing.exists():
+        return [
+            (agency, folder / name)
+            for agency, name in (line.split("\t") for line in listing.read_text().splitlines())
+        ]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = write_deliveries(args.rows, args.seed, folder)
+    listing.write_text("".join(f"{agency}\t{path.name}\n" for agency, path in files))
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="agencies loaded side by side (1: one file at a time)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--files", type=Path, help="folder for the delivery files: reused when it holds them"
+    )
     args = parser.parse_args()
-    url = make_url(db.admin_url()).set(database=f"nsoc_bench_{uuid.uuid4().hex[:8]}")
+    url = make_url(db.admin_url()).set(database=f"nsoc_ingest_bench_{uuid.uuid4().hex[:8]}")
     rendered = url.render_as_string(hide_password=False)
     db.ensure_database(rendered)
     engine = create_engine(rendered)
@@ -70,25 +93,25 @@ def main() -> None:
             sync_reference(conn, agencies())
         with tempfile.TemporaryDirectory(prefix="nsoc-bench-") as tmp:
             started = time.perf_counter()
-            files = write_deliveries(args.rows, args.seed, Path(tmp))
+            files = _files(args, Path(tmp))
             size = sum(p.stat().st_size for _, p in files) / 1e6
             print(
                 f"generated {len(files)} files, {size:,.0f} MB in {time.perf_counter() - started:.1f} s"
             )
             key = get_settings().pseudonym_key.encode()
-            loaded = 0
             started = time.perf_counter()
-            for agency, path in files:
-                with engine.begin() as conn:
-                    report = load_file(
-                        conn=conn, agency=agency, path=path, key=key, refresh_rollups=False
-                    )
-                loaded += report.inserted
+            reports = load_files(
+                engine=engine, files=files, key=key, jobs=args.jobs, refresh_rollups=False
+            )
+            loaded = sum(r.inserted for r in reports)
             load_s = time.perf_counter() - started
             with engine.begin() as conn:
                 rollups.refresh_all(conn)
             total_s = time.perf_counter() - started
-        print(f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s")
+        print(
+            f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s "
+            f"({args.jobs} at a time)"
+        )
         print(f"with the rollup rebuild: {total_s:.1f} s: {loaded / total_s:,.0f} signals/s")
     finally:
         engine.dispose()

@@ -144,27 +144,20 @@ class Entity(SQLModel, table=True):
 
 
 class Signal(SQLModel, table=True):
+    """A shared signal. Its codes, network and owner reference the tables of those names; the
+    references are checked once per statement by triggers (migration 0009), not per row."""
+
     __tablename__ = "signal"
     __table_args__ = (UniqueConstraint("owner_agency", "source_ref"),)
     id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    owner_agency: str = Field(
-        sa_column=Column(String(16), ForeignKey("agency.code"), nullable=False)
-    )
+    owner_agency: str = Field(sa_column=Column(String(16), nullable=False))
     source_ref: str = Field(sa_column=Column(String(64), nullable=False))
-    phenomenon_code: str = Field(
-        sa_column=Column(String(24), ForeignKey("phenomenon.code"), nullable=False)
-    )
+    phenomenon_code: str = Field(sa_column=Column(String(24), nullable=False))
     observed_on: dt.date = Field(sa_column=Column(Date, nullable=False))
     reported_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    municipality_code: str | None = Field(
-        default=None, sa_column=Column(String(6), ForeignKey("municipality.gm_code"))
-    )
-    node_code: str | None = Field(
-        default=None, sa_column=Column(String(12), ForeignKey("logistics_node.code"))
-    )
-    origin_node_code: str | None = Field(
-        default=None, sa_column=Column(String(12), ForeignKey("logistics_node.code"))
-    )
+    municipality_code: str | None = Field(default=None, sa_column=Column(String(6)))
+    node_code: str | None = Field(default=None, sa_column=Column(String(12)))
+    origin_node_code: str | None = Field(default=None, sa_column=Column(String(12)))
     lat: float | None = Field(default=None, sa_column=Column(Double))
     lon: float | None = Field(default=None, sa_column=Column(Double))
     h3_r5: str | None = Field(default=None, sa_column=Column(String(15)))
@@ -177,17 +170,16 @@ class Signal(SQLModel, table=True):
     credibility: int = Field(sa_column=Column(SmallInteger, nullable=False))
     handling_code: str = Field(sa_column=Column(String(2), nullable=False))
     audience_mask: int = Field(sa_column=Column(BigInteger, nullable=False))
-    network_id: int | None = Field(
-        default=None, sa_column=Column(BigInteger, ForeignKey("network.id"))
-    )
+    network_id: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 class SignalEntity(SQLModel, table=True):
+    """A signal's link to an entity; signal_id and entity_id are checked per statement (0009),
+    and deleting a signal deletes its links."""
+
     __tablename__ = "signal_entity"
-    signal_id: int = Field(
-        sa_column=Column(BigInteger, ForeignKey("signal.id", ondelete="CASCADE"), primary_key=True)
-    )
-    entity_id: int = Field(sa_column=Column(BigInteger, ForeignKey("entity.id"), primary_key=True))
+    signal_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    entity_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     role: str = Field(sa_column=Column(String(16), primary_key=True))
     audience_mask: int = Field(sa_column=Column(BigInteger, nullable=False))
 

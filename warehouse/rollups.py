@@ -95,6 +95,9 @@ def refresh_months(conn: Connection, months: list[dt.date]) -> list[RefreshResul
 
 def _refresh(conn: Connection, months: list[dt.date] | None) -> list[RefreshResult]:
     results = []
+    # Loads of different agencies may commit side by side: one refresh at a time, each seeing
+    # the signals of the loads committed before it.
+    conn.execute(text("select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
     params: dict[str, object] = {"months": months, "lo": None, "hi": None}
     if months:

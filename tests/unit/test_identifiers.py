@@ -44,3 +44,13 @@ def test_same_generator_same_names():
     assert ids.company_names(np.random.default_rng(3), cats) == ids.company_names(
         np.random.default_rng(3), cats
     )
+
+
+def test_pseudonym_is_plain_hmac_sha256_for_any_key_order():
+    import hashlib
+    import hmac
+
+    # The prepared key object is reused across calls and keys: the result must stay the HMAC.
+    for key, value in [(b"k1", "bsn:000000001"), (b"k2", "id:AB12"), (b"k1", "id:AB12")]:
+        expected = hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+        assert ids.pseudonym(key, value) == expected

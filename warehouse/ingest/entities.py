@@ -56,12 +56,13 @@ def check_links(
     _flag(links, ~links["role"].isin(ROLES), "role", "unknown role {value!r}", reasons)
     for kind, (column, normalise, expected) in _IDENTIFIER.items():
         of_kind = links["kind"] == kind
-        links[column] = links["id"].where(of_kind, "").map(_cached(normalise))
+        links[column] = _per_distinct(links["id"].where(of_kind, ""), normalise)
         bad = of_kind & (links["id"] != "") & links[column].isna()
         _flag(links, bad, "id", f"not {expected}: {{value!r}}", reasons)
     person = links["kind"] == "person"
-    pseudo = _cached(lambda raw: pseudonymise(key, raw))
-    links["person_pseudonym"] = links["id"].where(person, "").map(pseudo)
+    links["person_pseudonym"] = _per_distinct(
+        links["id"].where(person, ""), lambda raw: pseudonymise(key, raw)
+    )
     _flag(links, person & (links["id"] == ""), "id", "a person needs an identifier", reasons)
     unusable = person & (links["id"] != "") & links["person_pseudonym"].isna()
     _flag(links, unusable, "id", "not a person identifier", reasons)
@@ -104,15 +105,8 @@ def _flag(links: pd.DataFrame, mask: pd.Series, name: str, message: str, reasons
         reasons.by_row[row].setdefault(entity_column(slot, name), message.format(value=value))
 
 
-def _cached(func: Callable[[str], object]) -> Callable[[str], object]:
-    """Apply func once per distinct value (identifiers repeat a lot within a batch)."""
-    memo: dict[str, object] = {}
-
-    def apply(value: str) -> object:
-        if value == "":
-            return None
-        if value not in memo:
-            memo[value] = func(value)
-        return memo[value]
-
-    return apply
+def _per_distinct(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """func applied once per distinct delivered value (identifiers repeat a lot within a
+    batch); empty values give None."""
+    lookup = {value: func(value) for value in values.unique() if value != ""}
+    return values.map(lookup)

@@ -284,18 +284,29 @@ def _flatten(obj: dict) -> tuple[dict[str, str], str | None]:
     for key, value in obj.items():
         if key == "entities":
             continue
-        if isinstance(value, dict | list):
+        kind = type(value)
+        if kind is dict or kind is list:
             return flat, f"{key}: expected text or a number"
-        flat[str(key).lower()] = "" if value is None else str(value)
+        flat[key.lower()] = value if kind is str else "" if value is None else str(value)
     entities = obj.get("entities") or []
     if not isinstance(entities, list) or len(entities) > MAX_ENTITIES:
         return flat, f"entities: expected a list of at most {MAX_ENTITIES} objects"
     for slot, entity in enumerate(entities, start=1):
-        if not isinstance(entity, dict):
+        if type(entity) is not dict:
             return flat, "entities: expected objects"
-        for name in ENTITY_FIELDS:
+        for name, column in _SLOT_COLUMNS[slot]:
             value = entity.get(name)
-            if isinstance(value, dict | list):
+            if isinstance(value, str):
+                flat[column] = value
+            elif isinstance(value, dict | list):
                 return flat, f"entities[{slot}].{name}: expected text"
-            flat[entity_column(slot, name)] = "" if value is None else str(value)
+            else:
+                flat[column] = "" if value is None else str(value)
     return flat, None
+
+
+# (field, column name) per entity slot, built once.
+_SLOT_COLUMNS = {
+    slot: [(name, entity_column(slot, name)) for name in ENTITY_FIELDS]
+    for slot in range(1, MAX_ENTITIES + 1)
+}

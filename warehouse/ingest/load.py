@@ -8,11 +8,12 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from warehouse import rollups
 from warehouse.ingest import formats, stage
@@ -49,6 +50,36 @@ def load_file(
     )
 
 
+def load_files(
+    *,
+    engine: Engine,
+    files: list[tuple[str, Path]],
+    key: bytes,
+    jobs: int = 2,
+    refresh_rollups: bool = True,
+) -> list[Report]:
+    """Load (agency, path) deliveries, each file one batch in its own transaction. Agencies
+    load side by side, `jobs` at a time (while one waits for the database another reads and
+    validates); one agency's files load one after another in the order given."""
+    by_agency: dict[str, list[int]] = {}
+    for index, (agency, _) in enumerate(files):
+        by_agency.setdefault(agency, []).append(index)
+    reports: list[Report | None] = [None] * len(files)
+
+    def load_agency(indexes: list[int]) -> None:
+        for index in indexes:
+            agency, path = files[index]
+            with engine.begin() as conn:
+                reports[index] = load_file(
+                    conn=conn, agency=agency, path=path, key=key, refresh_rollups=refresh_rollups
+                )
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        # list() re-raises the first error of any agency.
+        list(pool.map(load_agency, by_agency.values()))
+    return [r for r in reports if r is not None]
+
+
 def load_delivery(
     *,
     conn: Connection,
@@ -68,6 +99,8 @@ def load_delivery(
         raise ValueError(f"unknown agency {agency!r}: choose one of {', '.join(ref.agency_bits)}")
     # One loader per agency at a time: overlapping batches cannot race each other.
     conn.execute(text("select pg_advisory_xact_lock(hashtext(:k))"), {"k": f"ingest:{agency}"})
+    # Room for the batch's sorts, hashes and the reference triggers' transition tables.
+    conn.execute(text("set local work_mem = '64MB'"))
     sha = hashlib.sha256(data).hexdigest()
     done = conn.execute(
         text(
@@ -125,7 +158,6 @@ def load_delivery(
 
 def _staged(good: pd.DataFrame) -> pd.DataFrame:
     out = good.copy()
-    out["reported_at"] = out["reported_at"].dt.strftime("%Y-%m-%d %H:%M:%S%z")
     for col in ("severity", "credibility", "audience_mask"):
         out[col] = out[col].astype("int64")
     return out

@@ -3,6 +3,7 @@ reach any table, so agencies can link on the same person without seeing the numb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -14,7 +15,14 @@ _DIGIT_RUNS = re.compile(r"\d[\d .-]{3,}\d")
 
 def pseudonym(key: bytes, identifier: str) -> str:
     """Keyed pseudonym of a person identifier: HMAC-SHA256, hex. The clear value is never stored."""
-    return hmac.new(key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(key).copy()  # the key's pads are hashed once, not per identifier
+    mac.update(identifier.encode("utf-8"))
+    return mac.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def person_identifier(raw: str) -> str | None:

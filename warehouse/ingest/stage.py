@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from sqlalchemy import Connection
 
 STAGE_SIGNAL = (
@@ -44,7 +47,7 @@ STAGE_LINK = (
 )
 
 _CREATE = """
-drop table if exists ingest_signal, ingest_link, ingest_alias, ingest_match;
+drop table if exists ingest_signal, ingest_link, ingest_alias, ingest_match, ingest_new, ingest_ident;
 create temp table ingest_signal (
     line_no integer primary key,
     source_ref text not null,
@@ -91,25 +94,41 @@ def stage(*, conn: Connection, signals: pd.DataFrame, links: pd.DataFrame) -> No
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     _copy(cur, "ingest_signal", STAGE_SIGNAL, signals)
     _copy(cur, "ingest_link", STAGE_LINK, links)
-    conn.exec_driver_sql("create index on ingest_link (line_no); analyze ingest_signal")
-    conn.exec_driver_sql("analyze ingest_link")
+    # Statistics only of the join keys: a full analyze of every column cost as much as the COPY.
+    conn.exec_driver_sql(
+        "create index on ingest_link (line_no); analyze ingest_signal (line_no, source_ref)"
+    )
+    conn.exec_driver_sql("analyze ingest_link (line_no, kind)")
 
 
 def _copy(cur: object, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
     if df.empty:
         return
-    buf = io.StringIO()
-    # \r\n as terminator makes the writer quote fields holding a lone CR (formula-like names).
-    df.to_csv(
+    buf = io.BytesIO()
+    # Arrow's writer (in C++) quotes every text value and leaves nulls unquoted: COPY reads
+    # "" as empty text and an empty field as NULL, and quoted CR/LF as part of the value.
+    pacsv.write_csv(
+        pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False),
         buf,
-        index=False,
-        header=False,
-        columns=list(columns),
-        float_format="%.6f",
-        lineterminator="\r\n",
+        pacsv.WriteOptions(include_header=False, quoting_style="needed"),
     )
     # Table and column names are this module's constants, never input.
     with cur.copy(  # type: ignore[attr-defined]
         f"copy {table} ({', '.join(columns)}) from stdin with (format csv)"
     ) as copy:
-        copy.write(buf.getvalue())
+        copy.write(buf.getbuffer())
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates as six-decimal text (what is stored), dates as dates, times to the second."""
+    out = df.copy()
+    for col in ("lat", "lon"):
+        if col in out:
+            values = out[col].to_numpy(dtype=float)
+            text = np.full(len(values), None, dtype=object)
+            given = ~np.isnan(values)
+            text[given] = [f"{v:.6f}" for v in values[given]]
+            out[col] = text
+    if "reported_at" in out:
+        out["reported_at"] = out["reported_at"].dt.floor("s")
+    return out

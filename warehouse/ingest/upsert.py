@@ -28,18 +28,39 @@ _IDENTIFIED = (
 )
 
 
+# One row per distinct identifier in the batch (its first line's name and place): entities are
+# looked up and created from this small table, not once per link.
+_IDENTS = """
+create temp table ingest_ident on commit drop as
+select distinct on (kind, ident) kind, ident, name, category, municipality_code,
+    null::bigint as entity_id
+from (
+    select kind, name, category, municipality_code, line_no,
+        coalesce(kvk_number, iban, imo_number, person_pseudonym) as ident
+    from ingest_link
+) as l
+where ident is not null
+order by kind, ident, line_no;
+analyze ingest_ident;
+"""
+
+# The entity of an identified link, for the lines that need it in ingest_link itself.
+_IDENT = "coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym)"
+
+
 def _identified_sql(kind: str, column: str, fallback: str) -> str:
     # Persons are never named after what an agency delivered: only the pseudonym shows.
     name = fallback if kind == "person" else f"coalesce(name, {fallback})"
+    name = name.replace(column, "ident")
     return f"""
     insert into entity (kind, display_name, {column}, facilitator_category, municipality_code)
-    select distinct on ({column}) '{kind}', {name}, {column}, category, municipality_code
-    from ingest_link as l where kind = '{kind}' and {column} is not null
-        and not exists (select 1 from entity as e where e.{column} = l.{column})
-    order by {column}, line_no
+    select '{kind}', {name}, ident, category, municipality_code
+    from ingest_ident as i where kind = '{kind}'
+        and not exists (select 1 from entity as e where e.{column} = i.ident)
+    order by ident
     on conflict ({column}) do nothing;
-    update ingest_link l set entity_id = e.id
-    from entity e where l.kind = '{kind}' and e.{column} = l.{column};
+    update ingest_ident i set entity_id = e.id
+    from entity e where i.kind = '{kind}' and e.{column} = i.ident;
     """  # noqa: S608 (constants of this module only)
 
 
@@ -48,15 +69,16 @@ create temp table ingest_alias on commit drop as
 select distinct on (kind, name_key, municipality_code)
     kind, name_key, municipality_code, name, category, null::bigint as entity_id, false as new
 from (
-    select *, coalesce(nsoc_name_key(name), lower(name)) as name_key from ingest_link
-    where entity_id is null and kind <> 'person' and name is not null
+    select *, coalesce(nsoc_name_key(name), lower(name)) as name_key from ingest_link as l
+    where coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym) is null and kind <> 'person' and name is not null
 ) as l
 order by kind, name_key, municipality_code, line_no;
 update ingest_alias a set entity_id = x.entity_id
 from entity_alias x
 where x.agency = :agency and x.kind = a.kind and x.name_key = a.name_key
   and x.municipality_code is not distinct from a.municipality_code;
-update ingest_alias set entity_id = nextval(pg_get_serial_sequence('entity', 'id')), new = true
+update ingest_alias
+set entity_id = nextval((select pg_get_serial_sequence('entity', 'id')::regclass)), new = true
 where entity_id is null;
 insert into entity (id, kind, display_name, facilitator_category, municipality_code)
 select entity_id, kind, name, category, municipality_code from ingest_alias where new;
@@ -64,7 +86,7 @@ insert into entity_alias (agency, kind, name_key, municipality_code, entity_id)
 select :agency, kind, name_key, municipality_code, entity_id from ingest_alias where new;
 update ingest_link l set entity_id = a.entity_id
 from ingest_alias a
-where l.entity_id is null and l.kind = a.kind
+where coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym) is null and l.kind = a.kind
   and coalesce(nsoc_name_key(l.name), lower(l.name)) = a.name_key
   and l.municipality_code is not distinct from a.municipality_code;
 """
@@ -83,6 +105,9 @@ select st.line_no, s.id as signal_id, s.observed_on as old_observed_on,
        ({_S_FIELDS}) is distinct from ({_ST_FIELDS}) as changed
 from ingest_signal st
 join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref;
+update ingest_link l set entity_id = i.entity_id
+from ingest_ident i, ingest_match m
+where m.line_no = l.line_no and i.kind = l.kind and i.ident = {_IDENT};
 update ingest_match m set changed = true
 where not m.changed and exists (
     (select l.entity_id, l.role from ingest_link l where l.line_no = m.line_no
@@ -110,23 +135,36 @@ where m.changed and s.id = m.signal_id;
 delete from signal_entity se using ingest_match m where m.changed and se.signal_id = m.signal_id;
 """  # noqa: S608 (column lists are constants)
 
+# New signals get their ids here, in line order (the same file gives the same ids), so that
+# their links need not look the signals up again.
 _INSERT = f"""
-insert into signal (owner_agency, source_ref, {_FIELDS})
-select :agency, st.source_ref, {_ST_FIELDS}
-from ingest_signal st
-where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
-order by st.line_no;
+create temp table ingest_new on commit drop as
+select line_no, nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as signal_id
+from (
+    select st.line_no from ingest_signal st
+    where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
+    order by st.line_no
+) as fresh;
+insert into signal (id, owner_agency, source_ref, {_FIELDS})
+select n.signal_id, :agency, st.source_ref, {_ST_FIELDS}
+from ingest_signal st join ingest_new n on n.line_no = st.line_no
+order by n.signal_id;
 """  # noqa: S608 (column lists are constants)
 
-_LINKS = """
+# Links of new signals and of changed ones (whose old links were deleted above).
+_LINKS = f"""
 insert into signal_entity (signal_id, entity_id, role, audience_mask)
-select distinct s.id, l.entity_id, l.role, s.audience_mask
+select distinct t.signal_id, coalesce(l.entity_id, i.entity_id), l.role, st.audience_mask
 from ingest_link l
+left join ingest_ident i on i.kind = l.kind and i.ident = {_IDENT}
 join ingest_signal st on st.line_no = l.line_no
-join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref
-where l.entity_id is not null
-  and not exists (select 1 from ingest_match m where m.line_no = l.line_no and not m.changed);
-"""
+join (
+    select line_no, signal_id from ingest_new
+    union all
+    select line_no, signal_id from ingest_match where changed
+) as t on t.line_no = l.line_no
+where coalesce(l.entity_id, i.entity_id) is not null;
+"""  # noqa: S608 (constants of this module only)
 
 _COUNTS = """
 select
@@ -154,6 +192,7 @@ class Counts:
 def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
     """Move the staged batch into the warehouse (inside the caller's transaction)."""
     conn.exec_driver_sql(_NETWORKS)
+    conn.exec_driver_sql(_IDENTS)
     for kind, column, fallback in _IDENTIFIED:
         conn.exec_driver_sql(_identified_sql(kind, column, fallback))
     for statement in _ALIASES.split(";\n"):
