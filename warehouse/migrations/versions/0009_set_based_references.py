@@ -1,7 +1,7 @@
 """References of signal and signal_entity checked once per statement instead of once per row.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01
 
 A foreign key checks every inserted row with its own query and locks the referenced row (a
@@ -24,7 +24,7 @@ the foreign keys.
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
