@@ -42,6 +42,7 @@ DATA_TABLES = (
     "rollup_h3_month",
     "rollup_entity_month",
     "rollup_viewer_month",
+    "rollup_entity_set_month",
     "rollup_refresh",
     "seed_run",
 )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008), in refresh order.
+# 0006, 0008, 0011), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -61,6 +61,13 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "handling_code",
         "audience_mask",
         "entity_id",
+    ),
+    # migration 0011: entity id arrays per cell, built from rollup_entity_month (after it)
+    "rollup_entity_set_month": (
+        "month",
+        "phenomenon_code",
+        "region_code",
+        "audience_mask",
     ),
     # migration 0008: per viewing agency, built from rollup_signal_month (so it comes after it)
     "rollup_viewer_month": (

@@ -63,6 +63,34 @@ def test_heatmap_totals_equal_raw_counts(warehouse, app_engine, axis):
         assert (both["agencies"] == both["a"]).all()
 
 
+@pytest.mark.parametrize("axis", ["region", "month"])
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        YEAR_2024,
+        Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 9, 1), regions=("RTM", "OB")),
+        Filters(phenomena=("VIO_EXPLOSION", "COR_PORT_INSIDER", "FAC_LOGISTIC")),
+    ],
+)
+def test_distinct_entities_from_the_sets_equal_the_count_over_entity_rows(
+    app_engine, axis, role, filters
+):
+    # Two ways to the same figure: the sets of migration 0011 (used unless owners, handling
+    # codes or municipalities are filtered) and count(distinct) over rollup_entity_month.
+    dim = heatmaps.DIMENSION[axis]
+    viewer = make_viewer("douane", role)
+    with scoped(viewer, engine=app_engine) as conn:
+        sets = heatmaps._entities_from_sets(conn, filters, dim)
+        rows = heatmaps._entities_counted(conn, filters, dim)
+    keys = ["phenomenon_code", dim]
+    sets, rows = (
+        f.sort_values(keys, ignore_index=True).astype({"entities": "int64"}) for f in (sets, rows)
+    )
+    assert len(sets) > 0
+    pd.testing.assert_frame_equal(sets, rows, check_dtype=False)
+
+
 def test_heatmap_finds_the_violence_spike(warehouse, app_engine):
     spike = warehouse.manifest["violence_spike"]
     viewer = make_viewer("politie")

@@ -13,7 +13,12 @@ from warehouse.settings import agencies
 
 AGENCIES = [a.code for a in agencies()]
 ROW_TABLES = ("signal", "signal_entity", "intervention")
-AUDIENCE_TABLES = (*ROW_TABLES, "rollup_signal_month", "rollup_node_month")
+AUDIENCE_TABLES = (
+    *ROW_TABLES,
+    "rollup_signal_month",
+    "rollup_node_month",
+    "rollup_entity_set_month",
+)
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:

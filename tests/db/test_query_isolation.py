@@ -29,6 +29,7 @@ AUDIENCE_TABLES = (
     "rollup_facilitator_month",
     "rollup_h3_month",
     "rollup_entity_month",
+    "rollup_entity_set_month",
 )
 # Rollups kept per viewing agency (migration 0008): the copy keeps only the agency's own rows.
 VIEWER_TABLES = ("rollup_viewer_month",)

@@ -59,6 +59,14 @@ RAW_VIEWER_MONTH = """
     group by 1, 2, 3, 4, 5, 6
 """
 
+RAW_ENTITY_SET_MONTH = """
+    select date_trunc('month', s.observed_on)::date as month, s.phenomenon_code, m.region_code,
+           s.audience_mask, array_agg(distinct l.entity_id order by l.entity_id) as entity_ids
+    from signal_entity l join signal s on s.id = l.signal_id
+    left join municipality m on m.gm_code = s.municipality_code
+    group by 1, 2, 3, 4
+"""
+
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(conn.execute(text(sql)).mappings().all())
@@ -74,6 +82,7 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
         ("rollup_h3_month", RAW_H3_MONTH),
         ("rollup_entity_month", RAW_ENTITY_MONTH),
         ("rollup_viewer_month", RAW_VIEWER_MONTH),
+        ("rollup_entity_set_month", RAW_ENTITY_SET_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
