@@ -296,11 +296,38 @@ def resolve_reject(
     _decide(match_id, False, by)
 
 
-def _decide(match_id: int, confirm: bool, by: str) -> None:
+@resolve_app.command("reopen")
+@_guard
+def resolve_reopen(
+    match_id: int, by: Annotated[str, typer.Option(help="who decides")] = "cli"
+) -> None:
+    """Undo a decision: the proposal is open again (a confirmed merge is taken apart)."""
+    _decide(match_id, None, by)
+
+
+def _decide(match_id: int, confirm: bool | None, by: str) -> None:
+    """Decide (or with `confirm` None reopen) and audit it in the same transaction, as the
+    operator `by` (no agency or role: the command line runs as the warehouse owner)."""
+    from warehouse import audit
     from warehouse.ingest import resolve
 
     with db.connect() as conn:
-        p = resolve.decide(conn=conn, match_id=match_id, confirm=confirm, decided_by=by)
+        if confirm is None:
+            p = resolve.reopen(conn=conn, match_id=match_id)
+        else:
+            p = resolve.decide(conn=conn, match_id=match_id, confirm=confirm, decided_by=by)
+        audit.append(
+            conn,
+            action="match_decision",
+            subject=by,
+            details={
+                "match": p.id,
+                "decision": "reopened" if confirm is None else p.status,
+                "entity": p.entity_id,
+                "candidate": p.candidate_id,
+                "via": "cli",
+            },
+        )
     console.print(f"Match {p.id}: entity {p.entity_id} / {p.candidate_id} {p.status}.")
 
 

@@ -379,6 +379,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": "Met uw rol kunt u niet over koppelingen beslissen.",
         "en": "Your role cannot decide on matches.",
     },
+    "match_refused_open": {
+        "nl": "Over dit voorstel is (nog) niet besloten; er is niets ongedaan te maken.",
+        "en": "This proposal has not been decided; there is nothing to undo.",
+    },
+    "match_refused_other_agency": {
+        "nl": "Alleen de organisatie die het besluit nam, kan het ongedaan maken.",
+        "en": "Only the agency that took the decision can undo it.",
+    },
+    "match_undo_title": {"nl": "Besluit ongedaan maken", "en": "Undo a decision"},
+    "match_undo_help": {
+        "nl": "Besluiten van uw eigen organisatie kunt u terugdraaien: het voorstel staat dan "
+        "weer open en een samenvoeging wordt ongedaan gemaakt. Het oorspronkelijke besluit "
+        "blijft in de audittrail.",
+        "en": "Decisions of your own agency can be undone: the proposal is open again and a "
+        "merge is taken apart. The original decision stays in the audit trail.",
+    },
+    "match_undo_pick": {"nl": "Besluit", "en": "Decision"},
+    "match_undo_button": {"nl": "Ongedaan maken", "en": "Undo"},
+    "match_undone": {
+        "nl": "Besluit over voorstel {match} ongedaan gemaakt: het voorstel staat weer open.",
+        "en": "Decision on proposal {match} undone: the proposal is open again.",
+    },
     "recent_decisions": {"nl": "Recente besluiten", "en": "Recent decisions"},
     "decision": {"nl": "Besluit", "en": "Decision"},
     "decision_confirmed": {"nl": "bevestigd", "en": "confirmed"},

@@ -10,9 +10,10 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.data import on_behalf, read_many
+from dashboard.filters_ui import options
 from dashboard.i18n import fmt_date, fmt_decimal, fmt_int, t
 from dashboard.shell import current_viewer, language
-from warehouse.ingest.decisions import DecisionRefused, decide_for
+from warehouse.ingest.decisions import Decision, DecisionRefused, decide_for, undo_for
 from warehouse.queries import matches
 from warehouse.viewer import Role
 
@@ -24,13 +25,28 @@ st.title(t("matches_title", lang))
 st.caption(t("matches_intro", lang))
 scope = "matches_scope_steward" if viewer.role == Role.steward else "matches_scope_analyst"
 st.caption(t(scope, lang))
+NAMES = options(viewer).agencies
+AGENCY = dict(zip(NAMES["code"], NAMES["name_" + lang], strict=True))
 
 
-def decide(row: pd.Series, confirm: bool) -> None:
-    """Decide, remember the outcome for the next run and rerun (the list changes)."""
+def agencies(codes: object) -> str:
+    """'politie, douane' as the agencies' names; a dash when none."""
+    if not isinstance(codes, str) or not codes:
+        return "–"
+    return ", ".join(AGENCY.get(c, c) for c in codes.split(", "))
+
+
+def decide(row: pd.Series, confirm: bool | None) -> None:
+    """Decide (or with `confirm` None undo), remember the outcome for the next run and rerun
+    (the lists change)."""
     try:
-        done = on_behalf(viewer, decide_for, match_id=int(row.match_id), confirm=confirm)
-        key = "match_confirmed" if done.status == "confirmed" else "match_rejected"
+        done: Decision
+        if confirm is None:
+            done = on_behalf(viewer, undo_for, match_id=int(row.match_id))
+            key = "match_undone"
+        else:
+            done = on_behalf(viewer, decide_for, match_id=int(row.match_id), confirm=confirm)
+            key = "match_confirmed" if done.status == "confirmed" else "match_rejected"
         message = t(key, lang).format(
             match=done.match_id, entity=row.entity_name, candidate=row.candidate_name
         )
@@ -60,7 +76,7 @@ def side(column: DeltaGenerator, row: pd.Series, prefix: str) -> None:
         st.markdown(f"**{row[prefix + '_name']}**")
         st.markdown(" · ".join(facts))
         st.markdown(
-            f"{t('entity_agencies', lang)}: {present(row[prefix + '_agencies']) or '–'} · "
+            f"{t('entity_agencies', lang)}: {agencies(row[prefix + '_agencies'])} · "
             f"{t('signals', lang)}: {fmt_int(row[prefix + '_signals'], lang)}"
         )
 
@@ -69,7 +85,7 @@ def who(d: pd.Series) -> str:
     """Agency and role of the decider, and the person when the query gave it (own agency)."""
     if not isinstance(d.decided_agency, str):
         return t("decided_cli", lang)
-    parts = [d.decided_agency, t("role_" + d.decided_role, lang), present(d.decided_by)]
+    parts = [agencies(d.decided_agency), t("role_" + d.decided_role, lang), present(d.decided_by)]
     return " · ".join(p for p in parts if p)
 
 
@@ -116,3 +132,18 @@ else:
         ),
         hide_index=True,
     )
+
+own = decisions[decisions["decided_agency"] == viewer.agency]
+if not own.empty:
+    st.subheader(t("match_undo_title", lang))
+    st.caption(t("match_undo_help", lang))
+    labels = {
+        int(d.match_id): f"{d.match_id}: {d.entity_name} ↔ {d.candidate_name} "
+        f"({t('decision_' + d.status, lang)}, {fmt_date(d.decided_at, lang)})"
+        for d in own.itertuples(index=False)
+    }
+    chosen = st.selectbox(
+        t("match_undo_pick", lang), list(labels), format_func=labels.get, key="undo_pick"
+    )
+    if st.button(t("match_undo_button", lang), key="undo_decision"):
+        decide(own[own["match_id"] == chosen].iloc[0], confirm=None)

@@ -64,6 +64,8 @@ def test_a_steward_confirms_a_proposal(match_env):
     assert proposals_shown(at) == {str(ids["politie"])}
     shown = texts(at)
     assert "Vanberg Transport BV" in shown and "kenmerk 12345678" in shown
+    # agencies by name, not by code
+    assert "Gemeld door: Politie · " in shown, shown
     assert "beide entiteiten in de aanleveringen van uw eigen organisatie" in shown
 
     at.button(key=f"confirm_{ids['politie']}").click().run()
@@ -71,7 +73,7 @@ def test_a_steward_confirms_a_proposal(match_env):
     assert at.success[0].value.startswith(f"Voorstel {ids['politie']} bevestigd")
     assert proposals_shown(at) == set()
     decisions = at.dataframe[0].value
-    assert list(decisions["Door"]) == ["politie · gegevensbeheerder · gegevensbeheerder@politie"]
+    assert list(decisions["Door"]) == ["Politie · gegevensbeheerder · gegevensbeheerder@politie"]
     assert list(decisions["Besluit"]) == ["bevestigd"]
     with engine.connect() as conn:
         status = conn.scalar(
@@ -116,10 +118,44 @@ def test_a_proposal_decided_meanwhile_drops_out_on_the_next_click(match_env):
         )
     assert status == "rejected"
     # a decision by a partner shows the agency and role, not the person
-    assert list(at.dataframe[0].value["Door"]) == ["politie · analist"]
+    assert list(at.dataframe[0].value["Door"]) == ["Politie · analist"]
 
 
 def test_the_deliveries_page_links_to_the_open_proposals(match_env):
     at = open_page(claims("politie", "gegevensbeheerder"), "deliveries")
     assert not at.exception, at.exception
     assert at.page_link[0].value == "Koppelvoorstellen (1 open)"
+
+
+def test_an_agency_undoes_its_own_decision_and_only_its_own(match_env):
+    engine, ids = match_env
+    at = open_page(claims("douane"))
+    assert not [b for b in at.button if b.key == "undo_decision"]
+    at.button(key=f"confirm_{ids['douane']}").click().run()
+    # politie rejects another proposal douane can see: douane may not undo that one
+    decide_for(
+        owner=engine,
+        app=app_engine(),
+        viewer=make_viewer("politie", "analyst"),
+        match_id=ids["politie"],
+        confirm=False,
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert "Besluit ongedaan maken" in [h.value for h in at.subheader]
+    choices = at.selectbox(key="undo_pick").options
+    assert len(choices) == 1 and choices[0].startswith(f"{ids['douane']}: ")
+    at.button(key="undo_decision").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith(f"Besluit over voorstel {ids['douane']} ongedaan")
+    assert str(ids["douane"]) in proposals_shown(at)
+    with engine.connect() as conn:
+        statuses = dict(conn.execute(text("select id, status from entity_match")).all())
+        decisions = conn.scalars(
+            text(
+                "select details->>'decision' from audit_log where action = 'match_decision' "
+                "order by chain_seq"
+            )
+        ).all()
+    assert statuses[ids["douane"]] == "proposed" and statuses[ids["politie"]] == "rejected"
+    assert decisions == ["confirmed", "rejected", "reopened"]

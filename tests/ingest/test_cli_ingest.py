@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from dashboard.cli import app
@@ -65,3 +66,20 @@ def test_resolve_commands(cli, tmp_path):
     assert confirmed.exit_code == 0 and "confirmed" in confirmed.output
     missing = runner.invoke(app, ["resolve", "reject", "99"])
     assert missing.exit_code == 1 and "no match proposal" in missing.output
+    reopened = runner.invoke(app, ["resolve", "reopen", "1", "--by", "steward"])
+    assert reopened.exit_code == 0 and "proposed" in reopened.output
+    with cli.connect() as conn:
+        entries = conn.execute(
+            text(
+                "select viewer, agency, details from audit_log where action = 'match_decision' "
+                "order by chain_seq"
+            )
+        ).all()
+        resolved = conn.scalar(text("select count(*) from entity where resolved_id is not null"))
+    # each decision on the command line is in the audit trail, with the operator who took it
+    assert [(e.viewer, e.agency, e.details["decision"], e.details["via"]) for e in entries] == [
+        ("steward", None, "confirmed", "cli"),
+        ("steward", None, "reopened", "cli"),
+    ]
+    assert entries[0].details["match"] == 1
+    assert resolved == 0

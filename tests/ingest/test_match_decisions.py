@@ -11,7 +11,7 @@ from sqlalchemy.exc import ProgrammingError
 from tests.conftest import make_viewer
 from tests.ingest.conftest import csv_bytes, deliver, match_scenario, row
 from warehouse.ingest import resolve
-from warehouse.ingest.decisions import DecisionRefused, decide_for
+from warehouse.ingest.decisions import DecisionRefused, decide_for, undo_for
 from warehouse.queries import matches
 from warehouse.scoped import app_url, scoped
 
@@ -203,3 +203,73 @@ def test_the_app_role_still_cannot_write_decisions(scenario):
         scoped(viewer, engine=app, write=True) as conn,
     ):
         conn.execute(update, {"id": ids["douane"]})
+
+
+def test_an_agency_can_undo_its_own_decision_in_the_app(scenario):
+    owner, app, ids = scenario
+    analyst = make_viewer("politie", "analyst", subject="analist@politie")
+    decide_for(owner=owner, app=app, viewer=analyst, match_id=ids["politie"], confirm=True)
+    steward = make_viewer("politie", "steward", subject="gegevensbeheerder@politie")
+    # a colleague of the same agency may undo it; the merge is taken apart
+    done = undo_for(owner=owner, app=app, viewer=steward, match_id=ids["politie"])
+    assert done.status == "proposed"
+    with owner.connect() as conn:
+        row_ = conn.execute(
+            text(
+                "select status, decided_by, decided_agency, decided_at from entity_match "
+                "where id = :id"
+            ),
+            {"id": ids["politie"]},
+        ).one()
+        resolved = conn.scalar(text("select count(*) from entity where resolved_id is not null"))
+    assert tuple(row_) == ("proposed", None, None, None)
+    assert resolved == 0
+    assert _seen(app, "politie", "analyst") == {ids["politie"]}
+    entries = _audit(owner, "match_decision")
+    assert [(e.viewer, e.details["decision"]) for e in entries] == [
+        ("analist@politie", "confirmed"),
+        ("gegevensbeheerder@politie", "reopened"),
+    ]
+    assert entries[1].details["previous"] == "confirmed"
+    # it can be decided again
+    again = decide_for(owner=owner, app=app, viewer=analyst, match_id=ids["politie"], confirm=False)
+    assert again.status == "rejected"
+
+
+def test_undo_is_refused_for_another_agencys_decision_an_open_proposal_or_a_manager(scenario):
+    owner, app, ids = scenario
+    politie = make_viewer("politie", "analyst")
+    fiod = make_viewer("fiod", "analyst")
+    with pytest.raises(DecisionRefused) as refused:
+        undo_for(owner=owner, app=app, viewer=politie, match_id=ids["politie"])
+    assert refused.value.reason == "open"
+    decide_for(owner=owner, app=app, viewer=politie, match_id=ids["politie"], confirm=True)
+    with pytest.raises(DecisionRefused) as refused:
+        undo_for(owner=owner, app=app, viewer=fiod, match_id=ids["politie"])
+    assert refused.value.reason == "other_agency"
+    with pytest.raises(DecisionRefused) as refused:
+        undo_for(
+            owner=owner, app=app, viewer=make_viewer("politie", "manager"), match_id=ids["politie"]
+        )
+    assert refused.value.reason == "role"
+    # a proposal politie cannot see is refused as if it did not exist
+    douane = make_viewer("douane", "analyst")
+    decide_for(owner=owner, app=app, viewer=douane, match_id=ids["douane"], confirm=True)
+    with pytest.raises(DecisionRefused) as refused:
+        undo_for(owner=owner, app=app, viewer=politie, match_id=ids["douane"])
+    assert refused.value.reason == "not_found"
+    # a decision taken on the command line is not undone in the app
+    with owner.begin() as conn:
+        resolve.decide(conn=conn, match_id=ids["names"], confirm=False, decided_by="operator")
+    with pytest.raises(DecisionRefused) as refused:
+        undo_for(owner=owner, app=app, viewer=douane, match_id=ids["names"])
+    assert refused.value.reason == "other_agency"
+    with owner.connect() as conn:
+        statuses = dict(conn.execute(text("select id, status from entity_match")).all())
+    assert statuses == {
+        ids["politie"]: "confirmed",
+        ids["douane"]: "confirmed",
+        ids["names"]: "rejected",
+    }
+    refusals = [r.details["reason"] for r in _audit(owner, "access_refused")]
+    assert refusals == ["open", "other_agency", "role", "not_found", "other_agency"]

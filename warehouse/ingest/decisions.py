@@ -24,7 +24,8 @@ DECIDERS = frozenset({Role.analyst, Role.steward})
 
 class DecisionRefused(Exception):
     """The viewer may not take this decision; `reason` is `not_found` (absent or not visible),
-    `role` or `decided` (someone decided it in the meantime)."""
+    `role`, `decided` (someone decided it in the meantime), `open` (nothing to undo) or
+    `other_agency` (the decision to undo was taken by another agency or on the command line)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -44,6 +45,19 @@ def decide_for(
 ) -> Decision:
     """Confirm or reject an open proposal on behalf of `viewer`: the owner writes, the app role
     with the viewer's settings decides whether it may. A refusal is audited and raised."""
+    return _audited(owner, app, viewer, match_id, confirm)
+
+
+def undo_for(*, owner: Engine, app: Engine, viewer: Viewer, match_id: int) -> Decision:
+    """Undo a decision on behalf of `viewer`: the proposal is open again and a confirmed merge is
+    taken apart. Only a decision taken in the app by the viewer's own agency can be undone there
+    (`other_agency` otherwise); the agency that decided answers for it. Refusals are audited."""
+    return _audited(owner, app, viewer, match_id, None)
+
+
+def _audited(
+    owner: Engine, app: Engine, viewer: Viewer, match_id: int, confirm: bool | None
+) -> Decision:
     try:
         return _decide(owner, app, viewer, match_id, confirm)
     except DecisionRefused as refused:
@@ -56,35 +70,48 @@ def decide_for(
         raise
 
 
-def _decide(owner: Engine, app: Engine, viewer: Viewer, match_id: int, confirm: bool) -> Decision:
+def _decide(
+    owner: Engine, app: Engine, viewer: Viewer, match_id: int, confirm: bool | None
+) -> Decision:
+    """`confirm` True or False decides an open proposal; None undoes a decision."""
     if viewer.role not in DECIDERS:
         raise DecisionRefused("role")
     with owner.begin() as conn:
         # Lock the proposal first: two viewers deciding at once are taken one after the other.
-        status = conn.execute(
-            text("select status from entity_match where id = :id for update"), {"id": match_id}
-        ).scalar()
+        current = conn.execute(
+            text("select status, decided_agency from entity_match where id = :id for update"),
+            {"id": match_id},
+        ).one_or_none()
         with scoped(viewer, engine=app) as visible:
             seen = matches.proposal(conn=visible, viewer=viewer, match_id=match_id)
-        if status is None or seen is None:
+        if current is None or seen is None:
             raise DecisionRefused("not_found")
-        if status != "proposed":
-            raise DecisionRefused("decided")
-        done = resolve.decide(
-            conn=conn,
-            match_id=match_id,
-            confirm=confirm,
-            decided_by=viewer.subject,
-            agency=viewer.agency,
-            role=str(viewer.role),
-        )
+        if confirm is None:
+            if current.status == "proposed":
+                raise DecisionRefused("open")
+            if current.decided_agency != viewer.agency:
+                raise DecisionRefused("other_agency")
+            done = resolve.reopen(conn=conn, match_id=match_id)
+            outcome = {"decision": "reopened", "previous": current.status}
+        else:
+            if current.status != "proposed":
+                raise DecisionRefused("decided")
+            done = resolve.decide(
+                conn=conn,
+                match_id=match_id,
+                confirm=confirm,
+                decided_by=viewer.subject,
+                agency=viewer.agency,
+                role=str(viewer.role),
+            )
+            outcome = {"decision": done.status}
         audit.append(
             conn,
             action="match_decision",
             viewer=viewer,
             details={
                 "match": done.id,
-                "decision": done.status,
+                **outcome,
                 "entity": done.entity_id,
                 "candidate": done.candidate_id,
                 "rule": done.rule,

@@ -107,19 +107,33 @@ def decide(
 ) -> Proposal:
     """Confirm or reject a proposal (a decision can be changed later); resolution follows.
     `agency` and `role` name the decider when the decision was taken in the app."""
+    return _set_status(
+        conn, match_id, "confirmed" if confirm else "rejected", decided_by[:200], agency, role
+    )
+
+
+def reopen(*, conn: Connection, match_id: int) -> Proposal:
+    """Undo a decision: the proposal is open again and resolution follows (a confirmed merge is
+    taken apart). Who decided before stays in the audit trail, not in the table."""
+    return _set_status(conn, match_id, "proposed", None, None, None)
+
+
+def _set_status(
+    conn: Connection,
+    match_id: int,
+    status: str,
+    by: str | None,
+    agency: str | None,
+    role: str | None,
+) -> Proposal:
     row = conn.execute(
         text(
-            "update entity_match set status = :s, decided_at = now(), decided_by = :by, "
-            "decided_agency = :agency, decided_role = :role "
+            "update entity_match set status = :s, "
+            "decided_at = case when cast(:by as varchar) is null then null else now() end, "
+            "decided_by = :by, decided_agency = :agency, decided_role = :role "
             "where id = :id returning id, entity_id, candidate_id, rule, score, status"
         ),
-        {
-            "s": "confirmed" if confirm else "rejected",
-            "by": decided_by[:200],
-            "agency": agency,
-            "role": role,
-            "id": match_id,
-        },
+        {"s": status, "by": by, "agency": agency, "role": role, "id": match_id},
     ).one_or_none()
     if row is None:
         raise ValueError(f"no match proposal with id {match_id}")
