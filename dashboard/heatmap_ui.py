@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.data import audit, cached_read, read
 from dashboard.filters_ui import options
 from dashboard.i18n import fmt_compact, fmt_date, fmt_eur, fmt_int, fmt_month, fmt_pct, t
@@ -211,7 +212,7 @@ def heatmap_section(
         lang=lang,
         tooltip_extra=extra,
     )
-    event = st.altair_chart(
+    event = charts.show(
         chart,
         on_select="rerun",
         selection_mode=[SELECTION],

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.heatmap_ui import LOCALES, names_for
 from dashboard.i18n import fmt_decimal, fmt_int, fmt_month, t
 from warehouse.indicators import BY_CODE, INDICATORS, anomaly_list, current_month, kpi_table
@@ -118,7 +119,7 @@ def series_section(series: pd.DataFrame, viewer: Viewer, lang: str) -> None:
     )
     st.caption(BY_CODE[pick].definition(lang))
     regions = names_for(viewer, lang)["regions"]
-    st.altair_chart(series_chart(series, pick, lang, regions), width="content")
+    charts.show(series_chart(series, pick, lang, regions), width="content")
 
 
 def indicator_definitions(lang: str) -> list[str]:

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.coverage_ui import coverage_strip
 from dashboard.data import audit, cached_read, read_many
 from dashboard.definitions import definitions
@@ -109,7 +110,7 @@ if not timeline.empty:
             alt.Chart(band).mark_rect(color="#154273", opacity=0.07).encode(x="start:T", x2="end:T")
             + bars
         )
-    st.altair_chart(chart.properties(height=260), width="stretch")
+    charts.show(chart.properties(height=260), width="stretch")
     st.caption(t("entity_timeline_note", lang))
 
 left, right = st.columns([3, 2])
@@ -150,7 +151,7 @@ with right:
     st.subheader(t("entity_graph", lang))
     nodes, edges = layout(profile["display_name"], networks, linked)
     kind_labels = {k: t("graph_" + k, lang) for k in ("entity", "network", "linked")}
-    st.altair_chart(network_chart(nodes, edges, kind_labels), width="stretch")
+    charts.show(network_chart(nodes, edges, kind_labels), width="stretch")
 
 st.subheader(t("linked_entities", lang))
 event = st.dataframe(

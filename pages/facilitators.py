@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.coverage_ui import coverage_strip
 from dashboard.data import cached_read
 from dashboard.definitions import definitions
@@ -109,7 +110,7 @@ lens = pd.concat(
         ),
     ]
 )
-st.altair_chart(
+charts.show(
     alt.Chart(lens)
     .mark_bar()
     .encode(
@@ -209,7 +210,7 @@ points = shown.head(15).melt(
     value_name="points",
 )
 points["component"] = [t("comp_" + c[2:], lang) for c in points["component"]]
-st.altair_chart(
+charts.show(
     alt.Chart(points)
     .mark_bar()
     .encode(

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.data import read, read_many
 from dashboard.i18n import fmt_date, fmt_int, fmt_month, t
 from dashboard.shell import current_viewer, language
@@ -80,7 +81,7 @@ if not monthly.empty:
         )
         .properties(height=320)
     )
-    st.altair_chart(chart, use_container_width=True)
+    charts.show(chart, width="stretch")
 
 if not by_phenomenon.empty:
     st.subheader(t("phenomenon_by_agency", lang))

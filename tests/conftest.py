@@ -21,6 +21,9 @@ from warehouse import db, migrate
 from warehouse.settings import DEMO_PSEUDONYM_KEY, agencies, get_settings
 
 TEST_SEED = 7
+# Every chart the app draws is validated against the Vega-Lite schema in the tests (and in the
+# app servers the browser tests start); the app itself skips that (dashboard/charts.py).
+os.environ["NSOC_VALIDATE_CHARTS"] = "1"
 EXTERNAL_URL = os.environ.get("NSOC_DATABASE_URL")
 
 

@@ -1,0 +1,40 @@
+"""Altair charts onto the page, without validating them against the Vega-Lite JSON schema on
+every rerun.
+
+`st.altair_chart` calls `chart.to_dict()`, which validates the whole spec with jsonschema, and
+Altair also validates every object as it is built (its "debug mode"). For the heatmap that was
+about 0.3–0.5 s of each rerun, the largest part of the page's time after a filter change. The
+charts here are built by our own code from query results, so their shape does not change from
+one rerun to the next: validating them once, in the tests, is enough. `NSOC_VALIDATE_CHARTS=1`
+(set by the test suite) validates every spec, so a chart that breaks the schema fails its test.
+
+Every chart of the app goes through `show`. It sets Altair's globals once, at import: the theme
+"none" (Streamlit's own chart theme applies, as `st.altair_chart` does) and no row limit on
+inline data (the views aggregate before they draw)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from altair.utils import schemapi
+
+VALIDATE = os.environ.get("NSOC_VALIDATE_CHARTS") == "1"
+
+if not VALIDATE:
+    schemapi.disable_debug_mode()
+alt.theme.enable("none")
+alt.data_transformers.disable_max_rows()
+
+
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, its data inline; validated only when VALIDATE."""
+    return chart.to_dict(validate=VALIDATE)
+
+
+def show(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
+    """`st.altair_chart(chart, **kwargs)` without the schema validation: the same element,
+    selections (`on_select`, `selection_mode`, `key`) and the same return value."""
+    return st.vega_lite_chart(spec(chart), **kwargs)

@@ -1,0 +1,27 @@
+"""dashboard/charts.py: the app skips Altair's schema validation, the tests do not."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pytest
+from altair.utils.schemapi import SchemaValidationError
+from jsonschema import ValidationError
+
+from dashboard import charts
+
+
+def test_the_tests_validate_every_chart():
+    assert charts.VALIDATE  # tests/conftest.py sets NSOC_VALIDATE_CHARTS=1
+    # Altair checks as the chart is built (debug mode) or as it becomes a spec
+    with pytest.raises((SchemaValidationError, ValidationError)):
+        charts.spec(alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().properties(width="wide"))
+
+
+def test_the_spec_carries_its_data_inline_without_a_row_limit():
+    frame = pd.DataFrame({"a": range(6000), "b": ["x"] * 6000})
+    spec = charts.spec(alt.Chart(frame).mark_point().encode(x="a:Q", y="b:N"))
+    [values] = spec["datasets"].values()
+    assert len(values) == 6000 and values[5999] == {"a": 5999, "b": "x"}
+    # Streamlit's chart theme applies, not Altair's default view size
+    assert "config" not in spec or "view" not in spec["config"]
