@@ -105,6 +105,32 @@ def audit_page_view(viewer: Viewer, page: str, filters: Filters) -> None:
         st.session_state["last_page_view"] = key
 
 
+def navigation_pages(specs: list[PageSpec], lang: str) -> list[tuple[PageSpec, st.Page]]:
+    """The role's pages for st.navigation, the first one its start page at the app's root.
+
+    Streamlit serves the default page only at the root: `/heatmaps` would show "Page not found"
+    to whoever follows a bookmark or a shared link to the start page by name. So the start page
+    is also registered hidden under its own name (the same script; the default page's internal
+    path gets a suffix, since both may not claim one path)."""
+    out: list[tuple[PageSpec, st.Page]] = []
+    for i, spec in enumerate(specs):
+        script, title = str(PAGES / f"{spec.name}.py"), t(spec.title, lang)
+        if i == 0:
+            start = st.Page(
+                script, title=title, icon=spec.icon, url_path=f"{spec.name}-start", default=True
+            )
+            out.append((spec, start))
+        page = st.Page(
+            script,
+            title=title,
+            icon=spec.icon,
+            url_path=spec.name,
+            visibility="hidden" if i == 0 else "visible",
+        )
+        out.append((spec, page))
+    return out
+
+
 def run() -> None:
     st.set_page_config(page_title="NSOC", layout="wide", page_icon=":material/hub:")
     lang = language()
@@ -112,19 +138,9 @@ def run() -> None:
         viewer = auth.gate(lang)
         st.session_state["viewer"] = viewer
         sidebar(viewer, lang)
-        specs = pages_for(viewer.role)
-        pages = [
-            st.Page(
-                str(PAGES / f"{spec.name}.py"),
-                title=t(spec.title, lang),
-                icon=spec.icon,
-                url_path=spec.name,
-                default=(i == 0),
-            )
-            for i, spec in enumerate(specs)
-        ]
-        page = st.navigation(pages)
-        spec = next(s for s, p in zip(specs, pages, strict=True) if p == page)
+        registered = navigation_pages(pages_for(viewer.role), lang)
+        page = st.navigation([p for _, p in registered])
+        spec = next(s for s, p in registered if p == page)
         filters = sidebar_filters(viewer, lang) if spec.filtered else Filters()
         st.session_state["filters"] = filters
         audit_page_view(viewer, spec.name, filters)

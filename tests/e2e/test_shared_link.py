@@ -20,6 +20,10 @@ def test_a_shared_link_reproduces_the_filters_in_either_language(browser, app_ur
         sidebar.get_by_text(phenomenon, exact=True).wait_for()
         to_box = sidebar.get_by_test_id("stSelectbox").nth(1)
         assert to_box.locator("input").first.get_attribute("value") == month  # reader's format
+        # the start page by its name is a page, not "Page not found" (Streamlit serves the
+        # default page at the root only; dashboard/app.py registers it under its name too)
+        assert page.get_by_role("dialog").count() == 0
+        assert page.get_by_text("Page not found").count() == 0
         # the URL keeps the codes, not language-dependent labels
         for part in ("van=2024-01", "tot=2024-06", "regios=OB", "fenomenen=VIO_EXPLOSION"):
             assert part in page.url
