@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import tomllib
 from pathlib import Path
 
@@ -68,9 +70,18 @@ def serve(*, port: int, address: str = "localhost") -> int:
     if get_settings().mode == "production":
         check_production_secrets(get_settings().secrets_path)
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    proc = subprocess.Popen(
+        streamlit_command(port=port, address=address), env=env, cwd=PROJECT_ROOT
+    )
+    # A supervisor (systemd, a test, the benchmark) stops `nsoc serve` with SIGTERM: pass it on,
+    # or the Streamlit server would outlive us, holding its port and memory.
+    forwarding = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate()) if forwarding else None
     try:
-        return subprocess.call(
-            streamlit_command(port=port, address=address), env=env, cwd=PROJECT_ROOT
-        )
-    except KeyboardInterrupt:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached Streamlit too (same process group)
+        proc.wait()
         return 0
+    finally:
+        if forwarding:
+            signal.signal(signal.SIGTERM, previous)

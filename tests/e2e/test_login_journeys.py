@@ -4,12 +4,19 @@ logout ends them; each leaves the right audit entry."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 import time
 
+import psutil
 import pytest
 from sqlalchemy import text
 
-from tests.e2e.conftest import login, wait_until_rendered
+from dashboard import devidp
+from tests.e2e.conftest import free_port, login, wait_for, wait_until_rendered
+from warehouse.settings import agencies
 
 
 def audit_entries(warehouse, action: str, since: int) -> list:
@@ -160,3 +167,31 @@ def test_logout_ends_the_session(page, app_url, warehouse):
     page.get_by_role("button", name="Douane").wait_for()
     assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
     assert [e.viewer for e in audit_entries(warehouse, "logout", since)] == ["analist@douane"]
+
+
+def test_stopping_nsoc_serve_stops_the_streamlit_server(warehouse, tmp_path):
+    """SIGTERM to `nsoc serve` (what a supervisor, the tests and the benchmark send) reaches
+    the Streamlit process it started: nothing keeps running on the port afterwards."""
+    port = free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(devidp.demo_secrets(agencies(), app_port=port, base_port=1))
+    env = {**os.environ, "NSOC_DATABASE_URL": warehouse.url, "NSOC_SECRETS_FILE": str(secrets)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[psutil.Process] = []
+    try:
+        wait_for(f"http://localhost:{port}/_stcore/health")
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert children, "nsoc serve runs Streamlit as a child process"
+        proc.terminate()
+        proc.wait(20)
+        _, alive = psutil.wait_procs(children, timeout=20)
+        assert not alive, f"still running after nsoc serve stopped: {alive}"
+    finally:
+        for leftover in [proc, *children]:
+            with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
+                leftover.kill()
