@@ -37,9 +37,11 @@ def ensure_data(url: str, options: Options, say: Callable[[str], None]) -> int:
             say(f"Reusing {signals:,} signals ({options.size}) in {make_url(url).database}")
             return signals
         if signals and options.url:
-            raise RuntimeError(
-                f"{make_url(url).database} holds {signals:,} signals of another size; "
-                "bench an empty database or the dedicated one"
+            seeded = ", ".join(sorted({size for size, _ in runs})) or "unknown"
+            raise ValueError(
+                f"{make_url(url).database} holds {signals:,} signals of another size "
+                f"(seeded: {seeded}); pass that --size, or bench an empty database or the "
+                "dedicated one"
             )
         say(f"Seeding {options.size} ({SIZES[options.size]:,} signals): this takes a while…")
         with engine.begin() as conn:

@@ -161,7 +161,7 @@ def bench_queries(url: str, options: Options, report: Report, say: Callable[[str
         with owner.connect() as conn:
             last = conn.scalar(text("select max(month) from rollup_signal_month"))
         if last is None:
-            raise RuntimeError("the benchmark warehouse holds no rollups")
+            raise ValueError("the benchmark warehouse holds no rollups: run `nsoc rollups refresh`")
         naive_cache: dict[tuple[str, int], dict[str, float]] = {}
         for viewer, case in cases(last):
             if case.func.__name__ == "cell_signals" and not viewer.sees_rows:

@@ -57,3 +57,12 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     assert report["refresh"]["signals"] == 500 and report["refresh"]["refresh_s"] >= 0
     assert report["briefing"]["pdf_bytes"] > 0
     assert report["browser"] == [] and report["export"] == {}
+
+
+def test_bench_refuses_a_warehouse_of_another_size_in_one_line(warehouse):
+    result = runner.invoke(app, ["bench", "--size", "demo", "--url", warehouse.url])
+    assert result.exit_code == 1
+    assert "signals of another size (seeded: small); pass that --size" in " ".join(
+        result.output.split()
+    )
+    assert "Traceback" not in result.output
