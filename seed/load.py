@@ -43,7 +43,6 @@ DATA_TABLES = (
     "rollup_entity_month",
     "rollup_viewer_month",
     "rollup_entity_set_month",
-    "rollup_facilitator_viewer_month",
     "rollup_h3_viewer_month",
     "rollup_refresh",
     "seed_run",

@@ -78,20 +78,7 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "owner_agency",
         "handling_code",
     ),
-    # migration 0012: per viewing agency, built from rollup_facilitator_month and
-    # rollup_h3_month (so they come after them)
-    "rollup_facilitator_viewer_month": (
-        "viewer_mask",
-        "month",
-        "entity_id",
-        "phenomenon_code",
-        "region_code",
-        "owner_agency",
-        "network_id",
-        "reliability",
-        "credibility",
-        "handling_code",
-    ),
+    # migration 0012: per viewing agency, built from rollup_h3_month (so it comes after it)
     "rollup_h3_viewer_month": (
         "viewer_mask",
         "month",

@@ -21,7 +21,7 @@ AUDIENCE_TABLES = (
 )
 # Rollups kept per viewing agency (migrations 0008, 0012): row-level security is an equality on
 # the viewer's own mask.
-VIEWER_TABLES = ("rollup_viewer_month", "rollup_facilitator_viewer_month", "rollup_h3_viewer_month")
+VIEWER_TABLES = ("rollup_viewer_month", "rollup_h3_viewer_month")
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:

@@ -33,7 +33,7 @@ AUDIENCE_TABLES = (
 )
 # Rollups kept per viewing agency (migrations 0008, 0012): the copy keeps only the agency's own
 # rows.
-VIEWER_TABLES = ("rollup_viewer_month", "rollup_facilitator_viewer_month", "rollup_h3_viewer_month")
+VIEWER_TABLES = ("rollup_viewer_month", "rollup_h3_viewer_month")
 
 
 def _query_functions() -> set[str]:

@@ -67,22 +67,8 @@ RAW_ENTITY_SET_MONTH = """
     group by 1, 2, 3, 4
 """
 
-# Per viewing agency, straight from the signals (migration 0012): every facilitator link and
-# every placed signal whose audience includes the agency.
-RAW_FACILITATOR_VIEWER_MONTH = """
-    select 1::bigint << a.bit as viewer_mask, date_trunc('month', s.observed_on)::date as month,
-           l.entity_id, s.phenomenon_code, m.region_code, s.owner_agency, s.network_id,
-           s.reliability, s.credibility, s.handling_code, e.facilitator_category,
-           count(*) as signal_count, sum(coalesce(s.amount_eur, 0))::numeric(20, 2) as amount_eur,
-           sum(s.severity) as severity_sum
-    from signal_entity l
-    join signal s on s.id = l.signal_id
-    join entity e on e.id = l.entity_id
-    join agency a on s.audience_mask & (1::bigint << a.bit) <> 0
-    left join municipality m on m.gm_code = s.municipality_code
-    where l.role = 'facilitator'
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-"""
+# Per viewing agency, straight from the signals (migration 0012): every placed signal whose
+# audience includes the agency.
 RAW_H3_VIEWER_MONTH = """
     select 1::bigint << a.bit as viewer_mask, date_trunc('month', s.observed_on)::date as month,
            s.h3_r7, s.municipality_code, m.region_code, count(*) as signal_count,
@@ -112,7 +98,6 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
         ("rollup_entity_month", RAW_ENTITY_MONTH),
         ("rollup_viewer_month", RAW_VIEWER_MONTH),
         ("rollup_entity_set_month", RAW_ENTITY_SET_MONTH),
-        ("rollup_facilitator_viewer_month", RAW_FACILITATOR_VIEWER_MONTH),
         ("rollup_h3_viewer_month", RAW_H3_VIEWER_MONTH),
     ],
 )
