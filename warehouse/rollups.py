@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011), in refresh order.
+# 0006, 0008, 0011, 0012), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -77,6 +77,13 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "region_code",
         "owner_agency",
         "handling_code",
+    ),
+    # migration 0012: per viewing agency, built from rollup_h3_month (so it comes after it)
+    "rollup_h3_viewer_month": (
+        "viewer_mask",
+        "month",
+        "h3_r7",
+        "municipality_code",
     ),
 }
 

@@ -68,20 +68,28 @@ def decay(age_days: float | np.ndarray, half_life_days: float = HALF_LIFE_DAYS) 
 def normalise(raw: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
     """n_<component> in 0..1 for each row of raw, scaled against reference (default: raw)."""
     ref = raw if reference is None else reference
-    out = pd.DataFrame(index=raw.index)
+    # numpy on whole columns: the ranking scores three frames per call, and pandas' per-operation
+    # overhead was most of its Python time
+    cols: dict[str, np.ndarray] = {}
     for comp in COMPONENTS:
-        x = raw[comp].astype(float).fillna(0.0).clip(lower=0.0)
+        x = np.maximum(_filled(raw[comp]), 0.0)
         if comp == "severity":
-            out[f"n_{comp}"] = ((x - 1.0) / 4.0).clip(0.0, 1.0).where(x > 0, 0.0)
+            cols[f"n_{comp}"] = np.where(x > 0, np.clip((x - 1.0) / 4.0, 0.0, 1.0), 0.0)
             continue
-        top = float(ref[comp].astype(float).fillna(0.0).max()) if len(ref) else 0.0
+        top = float(_filled(ref[comp]).max()) if len(ref) else 0.0
         if top <= 0:
-            out[f"n_{comp}"] = 0.0
+            cols[f"n_{comp}"] = np.zeros(len(x))
         elif comp in LOG_SCALED:
-            out[f"n_{comp}"] = (np.log1p(x) / np.log1p(top)).clip(0.0, 1.0)
+            cols[f"n_{comp}"] = np.clip(np.log1p(x) / np.log1p(top), 0.0, 1.0)
         else:
-            out[f"n_{comp}"] = (x / top).clip(0.0, 1.0)
-    return out
+            cols[f"n_{comp}"] = np.clip(x / top, 0.0, 1.0)
+    return pd.DataFrame(cols, index=raw.index)
+
+
+def _filled(column: pd.Series) -> np.ndarray:
+    """The column as floats, missing values as 0."""
+    x = column.astype(float).to_numpy()
+    return np.where(np.isnan(x), 0.0, x)
 
 
 def score(
@@ -92,10 +100,12 @@ def score(
     norm = normalise(raw, reference)
     w = weights.as_dict()
     total = weights.total or 1.0
-    out = pd.concat([raw, norm], axis=1)
-    for comp in COMPONENTS:
-        out[f"p_{comp}"] = 100.0 * w[comp] * out[f"n_{comp}"] / total
-    out["score"] = out[[f"p_{c}" for c in COMPONENTS]].sum(axis=1)
+    points = pd.DataFrame(
+        {f"p_{c}": 100.0 * w[c] * norm[f"n_{c}"].to_numpy() / total for c in COMPONENTS},
+        index=raw.index,
+    )
+    out = pd.concat([raw, norm, points], axis=1)
+    out["score"] = points.sum(axis=1)
     return out
 
 
@@ -128,11 +138,14 @@ def own_share(components: pd.DataFrame, prefix: str = "own_") -> pd.DataFrame:
     score on one's own data is never above the score on everything one may see."""
     cols = {f"{prefix}{c}": c for c in COMPONENTS}
     own = components[["entity_id", *cols]].rename(columns=cols)
-    full_volume = components["volume"].astype(float)
-    share = (own["volume"].astype(float) / full_volume.where(full_volume > 0)).fillna(0.0)
-    full_severity = components["severity"].astype(float).fillna(0.0)
-    own["severity"] = (1.0 + (full_severity - 1.0).clip(lower=0.0) * share.clip(0.0, 1.0)).where(
-        full_severity > 0, 0.0
+    full_volume = components["volume"].astype(float).to_numpy()
+    share = own["volume"].astype(float).to_numpy() / np.where(full_volume > 0, full_volume, np.nan)
+    share = np.where(np.isnan(share), 0.0, share)
+    full_severity = _filled(components["severity"])
+    own["severity"] = np.where(
+        full_severity > 0,
+        1.0 + np.maximum(full_severity - 1.0, 0.0) * np.clip(share, 0.0, 1.0),
+        0.0,
     )
     return own
 

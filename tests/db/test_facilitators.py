@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import make_viewer
 from warehouse.filters import Filters
+from warehouse.periods import add_months
 from warehouse.queries import facilitators
 from warehouse.scoped import scoped
 
@@ -95,3 +98,35 @@ def test_category_summary_equals_the_ranking(app_engine):
     assert (
         summary.set_index("category")["signals"].sort_index().tolist() == per.sort_index().tolist()
     )
+
+
+@pytest.mark.parametrize("agency", ["politie", "kmar", "defensie"])
+def test_ranking_counts_equal_the_raw_signals(warehouse, app_engine, agency):
+    ranked = ranking(app_engine, agency).set_index("entity_id").sort_index()
+    with warehouse.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                """
+                select l.entity_id, count(distinct s.owner_agency) as agencies,
+                       count(distinct s.network_id) as networks, count(*) as signals,
+                       count(distinct s.network_id) filter (where s.owner_agency = :own)
+                           as own_networks,
+                       count(*) filter (where s.owner_agency = :own) as own_signals
+                from signal_entity l join signal s on s.id = l.signal_id
+                where l.role = 'facilitator' and s.audience_mask & :m <> 0
+                  and s.observed_on >= :start and s.observed_on < :stop
+                group by 1 order by 1
+                """
+            ),
+            {
+                "own": agency,
+                "m": make_viewer(agency).mask,
+                "start": LAST_YEAR.start,
+                "stop": add_months(LAST_YEAR.end, 1),
+            },
+        ).mappings()
+        expected = pd.DataFrame(list(rows)).set_index("entity_id")
+    assert len(expected) > 10
+    assert ranked.index.tolist() == expected.index.tolist()
+    for col in expected.columns:
+        assert ranked[col].astype(int).tolist() == expected[col].astype(int).tolist(), col

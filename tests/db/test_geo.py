@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime as dt
 
 import h3
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from tests.conftest import make_viewer
 from warehouse.filters import Filters
 from warehouse.queries import geo
+from warehouse.queries.where import Columns
 from warehouse.scoped import scoped
 
 FILTERS = (
     Filters(),
     Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 1), phenomena=("DRG_COCAINE_IMPORT",)),
     Filters(regions=("RTM", "ZWB"), handling=("H0", "H1")),
+    # answered from rollup_h3_viewer_month (migration 0012); the two above from rollup_h3_month
+    Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1), regions=("RTM", "ZWB")),
 )
 
 
@@ -118,3 +122,36 @@ def test_unknown_resolution_or_kind_is_refused(app_engine):
             geo.hexagons(conn=conn, viewer=viewer, filters=Filters(), resolution=9)
         with pytest.raises(ValueError):
             geo.flows(conn=conn, viewer=viewer, filters=Filters(), kind="x' or 1=1")
+
+
+@pytest.mark.parametrize("role", ["analyst", "steward", "manager"])
+@pytest.mark.parametrize("agency", ["politie", "fiod", "kmar", "defensie"])
+def test_viewer_rollup_gives_the_hexagons_of_the_audience_rollup(
+    app_engine, monkeypatch, agency, role
+):
+    # The same frames, suppression included, from the per-agency rollup (migration 0012) as
+    # from the audience rollup it replaced.
+    viewer = make_viewer(agency, role)
+    cases = [
+        (f, r)
+        for f in (
+            Filters(),
+            Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1)),
+            Filters(regions=("RTM", "ZWB", "ON")),
+            Filters(start=dt.date(2024, 7, 1), end=dt.date(2024, 9, 1), municipalities=("GM0599",)),
+        )
+        for r in geo.RESOLUTIONS
+    ]
+
+    def run() -> list:
+        with scoped(viewer, engine=app_engine) as conn:
+            return [
+                geo.hexagons(conn=conn, viewer=viewer, filters=f, resolution=r) for f, r in cases
+            ]
+
+    new = run()
+    monkeypatch.setattr(geo, "h3_rollup", lambda f: ("rollup_h3_month", Columns()))
+    old = run()
+    assert sum(len(df) for df in new) > 0
+    for a, b in zip(new, old, strict=True):
+        pd.testing.assert_frame_equal(a, b)

@@ -19,6 +19,9 @@ AUDIENCE_TABLES = (
     "rollup_node_month",
     "rollup_entity_set_month",
 )
+# Rollups kept per viewing agency (migrations 0008, 0012): row-level security is an equality on
+# the viewer's own mask.
+VIEWER_TABLES = ("rollup_viewer_month", "rollup_h3_viewer_month")
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:
@@ -36,16 +39,19 @@ def test_analyst_sees_exactly_the_rows_of_their_audience(warehouse, app_engine, 
         assert _count(conn, "signal") < _count(owner, "signal")
 
 
+@pytest.mark.parametrize("table", VIEWER_TABLES)
 @pytest.mark.parametrize("agency", AGENCIES)
 @pytest.mark.parametrize("role", ["analyst", "manager"])
-def test_viewer_rollup_shows_an_agency_its_own_rows_only(warehouse, app_engine, agency, role):
+def test_viewer_rollup_shows_an_agency_its_own_rows_only(
+    warehouse, app_engine, table, agency, role
+):
     viewer = make_viewer(agency, role)
     with warehouse.engine.connect() as owner, scoped(viewer, engine=app_engine) as conn:
-        own = _count(owner, "rollup_viewer_month", "viewer_mask = :m", m=viewer.mask)
+        own = _count(owner, table, "viewer_mask = :m", m=viewer.mask)
         assert own > 0
-        assert _count(conn, "rollup_viewer_month") == own
-        assert _count(conn, "rollup_viewer_month", "viewer_mask <> :m", m=viewer.mask) == 0
-        assert _count(owner, "rollup_viewer_month") > own  # other agencies' rows exist
+        assert _count(conn, table) == own
+        assert _count(conn, table, "viewer_mask <> :m", m=viewer.mask) == 0
+        assert _count(owner, table) > own  # other agencies' rows exist
 
 
 def test_entities_visible_only_through_visible_links(warehouse, app_engine):
@@ -87,7 +93,7 @@ def test_unset_or_malformed_settings_see_nothing(app_engine, settings):
     with app_engine.connect() as conn, conn.begin():
         for name, value in settings.items():
             conn.execute(text("select set_config(:n, :v, true)"), {"n": name, "v": value})
-        for table in (*AUDIENCE_TABLES, "rollup_viewer_month", "entity"):
+        for table in (*AUDIENCE_TABLES, *VIEWER_TABLES, "entity"):
             assert _count(conn, table) == 0, table
 
 
@@ -139,7 +145,7 @@ def test_rls_is_enabled_and_forced_on_every_audience_table(warehouse):
                 text("""
             select relname, relrowsecurity and relforcerowsecurity from pg_class
             where relname = any(:t)"""),
-                {"t": [*AUDIENCE_TABLES, "rollup_viewer_month", "entity", "audit_log"]},
+                {"t": [*AUDIENCE_TABLES, *VIEWER_TABLES, "entity", "audit_log"]},
             ).all()
         )
     assert rows and all(rows.values()), rows

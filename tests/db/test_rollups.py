@@ -67,6 +67,21 @@ RAW_ENTITY_SET_MONTH = """
     group by 1, 2, 3, 4
 """
 
+# Per viewing agency, straight from the signals (migration 0012): every placed signal whose
+# audience includes the agency.
+RAW_H3_VIEWER_MONTH = """
+    select 1::bigint << a.bit as viewer_mask, date_trunc('month', s.observed_on)::date as month,
+           s.h3_r7, s.municipality_code, m.region_code, count(*) as signal_count,
+           sum(coalesce(s.amount_eur, 0))::numeric(20, 2) as amount_eur,
+           sum(s.severity) as severity_sum,
+           count(*) filter (where s.severity >= 4) as high_severity_count
+    from signal s
+    join agency a on s.audience_mask & (1::bigint << a.bit) <> 0
+    left join municipality m on m.gm_code = s.municipality_code
+    where s.h3_r7 is not null
+    group by 1, 2, 3, 4, 5
+"""
+
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(conn.execute(text(sql)).mappings().all())
@@ -83,6 +98,7 @@ def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
         ("rollup_entity_month", RAW_ENTITY_MONTH),
         ("rollup_viewer_month", RAW_VIEWER_MONTH),
         ("rollup_entity_set_month", RAW_ENTITY_SET_MONTH),
+        ("rollup_h3_viewer_month", RAW_H3_VIEWER_MONTH),
     ],
 )
 def test_rollup_equals_raw_aggregate(warehouse, rollup, raw):
@@ -107,7 +123,13 @@ def test_rollup_grain_is_unique(warehouse, rollup):
 
 @pytest.mark.parametrize(
     "rollup",
-    ["rollup_signal_month", "rollup_facilitator_month", "rollup_h3_month", "rollup_entity_month"],
+    [
+        "rollup_signal_month",
+        "rollup_facilitator_month",
+        "rollup_h3_month",
+        "rollup_entity_month",
+        "rollup_h3_viewer_month",
+    ],
 )
 def test_rollup_region_follows_municipality(warehouse, rollup):
     with warehouse.engine.connect() as conn:

@@ -68,6 +68,14 @@ def facilitator_components(
 ) -> pd.DataFrame:
     """One row per facilitator the viewer may see in the period: the raw score components on
     everything visible and on the viewer's own agency's signals (own_*). Analysts only."""
+    return _components(conn, viewer, filters, half_life_days, names=True)
+
+
+def _components(
+    conn: Connection, viewer: Viewer, filters: Filters, half_life_days: int, *, names: bool
+) -> pd.DataFrame:
+    # names=False leaves display_name empty and skips the entity join: under row-level security
+    # each entity row costs a lookup of a visible link, and the previous period needs only ranks
     span = _period(conn, filters)
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
@@ -117,14 +125,15 @@ def facilitator_components(
             group by entity_id
         )
 
-        select p.entity_id, e.display_name, coalesce(p.category, '') as category,
+        select p.entity_id, {"e.display_name" if names else "null::text"},
+               coalesce(p.category, '') as category,
                p.agencies, p.networks, p.signals, p.volume, p.money, p.severity,
                p.own_agencies, p.own_networks, p.own_signals, p.own_volume, p.own_money,
                p.own_severity
         from per_entity as p
-        left join entity as e on e.id = p.entity_id
+        {"left join entity as e on e.id = p.entity_id" if names else ""}
         order by p.entity_id
-        """  # noqa: S608 - the clause is built from column constants; values are bound
+        """  # noqa: S608 - clause and joins are built from constants; values are bound
     )
     params |= {
         "rel_codes": list(scoring.RELIABILITY_WEIGHT),
@@ -161,11 +170,12 @@ def facilitator_ranking(
     if current.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     prev_start, prev_end = previous_period(*span)
-    before = facilitator_components(
-        conn=conn,
-        viewer=viewer,
-        filters=replace(filters, start=prev_start, end=prev_end),
-        half_life_days=half_life_days,
+    before = _components(
+        conn,
+        viewer,
+        replace(filters, start=prev_start, end=prev_end),
+        half_life_days,
+        names=False,
     )
     ranked = scoring.rank(scoring.score(current, weights))
     own = scoring.score(scoring.own_share(ranked), weights, reference=current)

@@ -1,4 +1,5 @@
-"""The map: signals on H3 hexagons (rollup_h3_month), Dutch sea ports and airports with their
+"""The map: signals on H3 hexagons (rollup_h3_viewer_month, or rollup_h3_month when phenomena,
+owners or handling codes are filtered), Dutch sea ports and airports with their
 signal counts and the flows from ports abroad to Dutch ports (rollup_node_month). Aggregates
 only; suppressed for viewers without row access."""
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
 from warehouse.queries.frames import frame
-from warehouse.queries.where import Columns, where
+from warehouse.queries.where import Columns, h3_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -80,15 +81,16 @@ def hexagons(
     the cell filters on it)."""
     if resolution not in RESOLUTIONS:
         raise ValueError(f"resolution must be one of {RESOLUTIONS}")
-    clause, params = where(filters)
+    rollup, cols = h3_rollup(filters)
+    clause, params = where(filters, cols)
     sql = text(
         f"""
         select h3_r7 as cell, municipality_code, sum(signal_count) as signals,
                sum(amount_eur) as amount_eur, sum(high_severity_count) as high_severity
-        from rollup_h3_month
+        from {rollup}
         where {clause}
         group by h3_r7, municipality_code
-        """  # noqa: S608 - the clause is built from column constants; values are bound
+        """  # noqa: S608 - table and clause come from constants; values are bound
     )
     parts = frame(
         conn.execute(sql, params),

@@ -60,3 +60,12 @@ def signal_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
     if filters.municipalities:
         return "rollup_signal_month", cols
     return "rollup_viewer_month", replace(cols, municipality=None)
+
+
+def h3_rollup(filters: Filters) -> tuple[str, Columns]:
+    """The hexagon rollup that answers these filters: the viewer's own rows of
+    rollup_h3_viewer_month (migration 0012, no phenomenon, owner or handling code in its grain),
+    unless one of those is filtered, which only rollup_h3_month knows."""
+    if filters.phenomena or filters.agencies or filters.handling:
+        return "rollup_h3_month", Columns()
+    return "rollup_h3_viewer_month", Columns(phenomenon=None, agency=None, handling=None)
