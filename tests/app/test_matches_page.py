@@ -32,6 +32,12 @@ def open_page(user: dict, page: str = "matches", lang: str | None = None):
     return open_any_page(user, page, lang)
 
 
+def politie_rejects(engine, match_id: int) -> None:
+    """A politie analyst rejects a proposal (elsewhere, while the page under test is open)."""
+    viewer = make_viewer("politie", "analyst")
+    decide_for(owner=engine, app=app_engine(), viewer=viewer, match_id=match_id, confirm=False)
+
+
 def proposals_shown(at) -> set[str]:
     keys = [b.key or "" for b in at.button]
     return {k.removeprefix("confirm_") for k in keys if k.startswith("confirm_")}
@@ -101,13 +107,7 @@ def test_a_proposal_decided_meanwhile_drops_out_on_the_next_click(match_env):
     at = open_page(claims("douane"))
     assert "kenmerk nan" not in texts(at) and "geen kenmerk" in texts(at)
     # someone of another agency decides while this page is open
-    decide_for(
-        owner=engine,
-        app=app_engine(),
-        viewer=make_viewer("politie", "analyst"),
-        match_id=ids["politie"],
-        confirm=False,
-    )
+    politie_rejects(engine, ids["politie"])
     at.button(key=f"confirm_{ids['politie']}").click().run()
     assert not at.exception, at.exception
     # the rerun reads the list again: the proposal is gone and its button with it
@@ -133,13 +133,7 @@ def test_an_agency_undoes_its_own_decision_and_only_its_own(match_env):
     assert not [b for b in at.button if b.key == "undo_decision"]
     at.button(key=f"confirm_{ids['douane']}").click().run()
     # politie rejects another proposal douane can see: douane may not undo that one
-    decide_for(
-        owner=engine,
-        app=app_engine(),
-        viewer=make_viewer("politie", "analyst"),
-        match_id=ids["politie"],
-        confirm=False,
-    )
+    politie_rejects(engine, ids["politie"])
     at.run()
     assert not at.exception, at.exception
     assert "Besluit ongedaan maken" in [h.value for h in at.subheader]
