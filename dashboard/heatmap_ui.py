@@ -115,7 +115,9 @@ def heatmap_chart(
         alt.Tooltip("label:N", title=value_title),
         *(tooltip_extra or []),
     ]
-    base = alt.Chart(cells).encode(x=x, y=y, tooltip=tooltip)
+    # The data goes on the layer, not on each sub-chart: Altair would otherwise hash the frame
+    # once per layer to find out that they share it.
+    base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     scale = (
         alt.Scale(scheme="redblue", domainMid=0, reverse=True)
         if compare
@@ -137,7 +139,7 @@ def heatmap_chart(
         layers.append(cell_numbers(base, compare))
     height = max(240, 22 * len(y_order))
     return (
-        alt.layer(*layers)
+        alt.layer(*layers, data=cells)
         .properties(height=height, usermeta={"embedOptions": {"renderer": "svg"}})
         .configure(locale=LOCALES.get(lang, LOCALES["nl"]))
     )
