@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +201,7 @@ def ingest(
 
     Exit code 0: every row accepted; 2: loaded, but rows were quarantined (see the report);
     1: a file was rejected as a whole or could not be read."""
+    from warehouse import audit
     from warehouse.ingest.load import load_file
 
     codes = [a.code for a in agencies()]
@@ -217,6 +219,14 @@ def ingest(
                 progress.update(task, completed=int(fraction * 100), description=stage)
 
             report = load_file(conn=conn, agency=agency, path=path, key=key, progress=step)
+        # Audited like an upload on the page; the command line's operator is the OS user.
+        audit.record(
+            db.get_engine(),
+            action="delivery",
+            subject=getpass.getuser(),
+            agency=agency,
+            details={**report.audit_details(), "via": "cli"},
+        )
         _print_report(report, show)
         worst = max(worst, 1 if report.status == "rejected" else 2 if report.quarantined else 0)
     if worst:

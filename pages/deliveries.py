@@ -79,18 +79,7 @@ if upload is not None and st.button(t("deliver", lang), type="primary"):
             key=get_settings().pseudonym_key.encode(),
             progress=lambda stage, fraction: bar.progress(fraction, text=stage),
         )
-    audit(
-        "delivery",
-        viewer=viewer,
-        details={
-            "file": upload.name,
-            "batch": result.batch_id,
-            "status": result.status,
-            "inserted": result.inserted,
-            "updated": result.updated,
-            "quarantined": result.quarantined,
-        },
-    )
+    audit("delivery", viewer=viewer, details=result.audit_details())
     show(result)
 
 open_matches = read(viewer, matches.open_proposal_count)

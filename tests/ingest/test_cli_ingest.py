@@ -43,6 +43,23 @@ def test_ingest_reports_and_exit_codes(cli, tmp_path, examples):
     result = runner.invoke(app, ["ingest", "--agency", "politie", str(broken)])
     assert result.exit_code == 1 and "missing columns" in result.output
 
+    # every delivery on the command line is in the audit trail, as an upload on the page is
+    with cli.connect() as conn:
+        entries = conn.execute(
+            text(
+                "select viewer, agency, details from audit_log where action = 'delivery' "
+                "order by chain_seq"
+            )
+        ).all()
+    assert [(e.agency, e.details["file"], e.details["status"]) for e in entries] == [
+        ("politie", "politie.csv", "loaded"),
+        ("politie", "politie.csv", "duplicate"),
+        ("politie", "mixed.csv", "loaded"),
+        ("politie", "broken.csv", "rejected"),
+    ]
+    assert entries[0].details["inserted"] == 15 and entries[2].details["quarantined"] == 1
+    assert {e.details["via"] for e in entries} == {"cli"} and all(e.viewer for e in entries)
+
 
 def test_ingest_clear_errors(cli, tmp_path):
     result = runner.invoke(app, ["ingest", "--agency", "fbi", str(tmp_path / "x.csv")])

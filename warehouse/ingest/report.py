@@ -30,6 +30,17 @@ class Report:
     ignored_columns: list[str] = field(default_factory=list)
     quarantine: list[QuarantinedRow] = field(default_factory=list)
 
+    def audit_details(self) -> dict[str, object]:
+        """What the audit trail records of a delivery (the page and the command line alike)."""
+        return {
+            "file": self.file_name,
+            "batch": self.batch_id,
+            "status": self.status,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "quarantined": self.quarantined,
+        }
+
     @property
     def accepted(self) -> int:
         return self.inserted + self.updated + self.unchanged
