@@ -2,8 +2,9 @@
 (not timed), load them through warehouse/ingest into a fresh database (timed) and print
 signals per second. Usage: .venv/bin/python scripts/bench_ingest.py --rows 1000000
 
-Uses NSOC_DATABASE_URL when set, otherwise the embedded server; the database it creates is
-dropped afterwards unless --keep is given."""
+Uses the server of NSOC_DATABASE_URL when set, otherwise the embedded server. It creates its own
+database there (`--database NAME`, default a fresh `nsoc_ingest_bench_<random>`), refuses a name
+that already exists, and drops it afterwards unless --keep is given."""
 
 from __future__ import annotations
 
@@ -80,12 +81,20 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument(
+        "--skip-rollups", action="store_true", help="leave out the rollup rebuild after the load"
+    )
+    parser.add_argument(
+        "--database", help="name of the database to create for the run (it must not exist yet)"
+    )
+    parser.add_argument(
         "--files", type=Path, help="folder for the delivery files: reused when it holds them"
     )
     args = parser.parse_args()
-    url = make_url(db.admin_url()).set(database=f"nsoc_ingest_bench_{uuid.uuid4().hex[:8]}")
+    name = args.database or f"nsoc_ingest_bench_{uuid.uuid4().hex[:8]}"
+    url = make_url(db.admin_url()).set(database=name)
     rendered = url.render_as_string(hide_password=False)
-    db.ensure_database(rendered)
+    if not db.ensure_database(rendered):
+        sys.exit(f"database {name} already exists: choose another --database (never reused)")
     engine = create_engine(rendered)
     try:
         migrate.upgrade(engine)
@@ -105,14 +114,16 @@ def main() -> None:
             )
             loaded = sum(r.inserted for r in reports)
             load_s = time.perf_counter() - started
-            with engine.begin() as conn:
-                rollups.refresh_all(conn)
+            if not args.skip_rollups:
+                with engine.begin() as conn:
+                    rollups.refresh_all(conn)
             total_s = time.perf_counter() - started
         print(
             f"loaded {loaded:,} signals in {load_s:.1f} s: {loaded / load_s:,.0f} signals/s "
             f"({args.jobs} at a time)"
         )
-        print(f"with the rollup rebuild: {total_s:.1f} s: {loaded / total_s:,.0f} signals/s")
+        if not args.skip_rollups:
+            print(f"with the rollup rebuild: {total_s:.1f} s: {loaded / total_s:,.0f} signals/s")
     finally:
         engine.dispose()
         if not args.keep:

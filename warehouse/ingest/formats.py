@@ -246,6 +246,12 @@ def _complete(rows: pd.DataFrame, slots: int) -> pd.DataFrame:
 
 # -- JSON Lines ------------------------------------------------------------------------------
 def read_jsonl(data: bytes) -> Parsed:
+    from warehouse.ingest import jsonl_arrow  # it builds on this module
+
+    fast = jsonl_arrow.read(data)
+    if fast is not None:
+        rows, slots = fast
+        return Parsed(_complete(rows, slots), slots, [], [])
     bad_lines = _undecodable_lines(data)
     records: list[dict[str, str]] = []
     errors: list[ParseError] = []
@@ -265,7 +271,7 @@ def read_jsonl(data: bytes) -> Parsed:
         if not isinstance(obj, dict):
             errors.append(_err(n, "not a JSON object", line))
             continue
-        flat, problem = _flatten(obj)
+        flat, problem = flatten(obj)
         if problem:
             errors.append(_err(n, problem, line))
             continue
@@ -279,7 +285,7 @@ def read_jsonl(data: bytes) -> Parsed:
     return Parsed(_complete(rows, slots), slots, errors, [])
 
 
-def _flatten(obj: dict) -> tuple[dict[str, str], str | None]:
+def flatten(obj: dict) -> tuple[dict[str, str], str | None]:
     flat: dict[str, str] = {}
     for key, value in obj.items():
         if key == "entities":

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from warehouse import rollups
 from warehouse.ingest import formats, stage
@@ -59,25 +61,54 @@ def load_files(
     refresh_rollups: bool = True,
 ) -> list[Report]:
     """Load (agency, path) deliveries, each file one batch in its own transaction. Agencies
-    load side by side, `jobs` at a time (while one waits for the database another reads and
-    validates); one agency's files load one after another in the order given."""
-    by_agency: dict[str, list[int]] = {}
-    for index, (agency, _) in enumerate(files):
-        by_agency.setdefault(agency, []).append(index)
+    load side by side in `jobs` worker processes (each reads and validates on its own core
+    while the other waits for the database); one agency's files load one after another in
+    the order given. jobs=1 loads everything here, one file at a time."""
+    by_agency: dict[str, list[tuple[int, str, Path]]] = {}
+    for index, (agency, path) in enumerate(files):
+        by_agency.setdefault(agency, []).append((index, agency, path))
     reports: list[Report | None] = [None] * len(files)
-
-    def load_agency(indexes: list[int]) -> None:
-        for index in indexes:
-            agency, path = files[index]
-            with engine.begin() as conn:
-                reports[index] = load_file(
-                    conn=conn, agency=agency, path=path, key=key, refresh_rollups=refresh_rollups
-                )
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        # list() re-raises the first error of any agency.
-        list(pool.map(load_agency, by_agency.values()))
+    if jobs <= 1 or len(by_agency) <= 1:
+        for batches in by_agency.values():
+            for index, report in _load_agency(engine, batches, key, refresh_rollups):
+                reports[index] = report
+        return [r for r in reports if r is not None]
+    url = engine.url.render_as_string(hide_password=False)
+    # spawn: a worker starts clean (no copied connections or threads of the caller).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [
+            pool.submit(_load_agency_in_worker, url, batches, key, refresh_rollups)
+            for batches in by_agency.values()
+        ]
+        # result() re-raises the first error of any agency.
+        for future in futures:
+            for index, report in future.result():
+                reports[index] = report
     return [r for r in reports if r is not None]
+
+
+def _load_agency(
+    engine: Engine, batches: list[tuple[int, str, Path]], key: bytes, refresh_rollups: bool
+) -> list[tuple[int, Report]]:
+    done = []
+    for index, agency, path in batches:
+        with engine.begin() as conn:
+            report = load_file(
+                conn=conn, agency=agency, path=path, key=key, refresh_rollups=refresh_rollups
+            )
+        done.append((index, report))
+    return done
+
+
+def _load_agency_in_worker(
+    url: str, batches: list[tuple[int, str, Path]], key: bytes, refresh_rollups: bool
+) -> list[tuple[int, Report]]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        return _load_agency(engine, batches, key, refresh_rollups)
+    finally:
+        engine.dispose()
 
 
 def load_delivery(

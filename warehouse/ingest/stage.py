@@ -69,8 +69,7 @@ create temp table ingest_signal (
     credibility smallint not null,
     handling_code char(2) not null,
     audience_mask bigint not null,
-    network_code text,
-    network_id bigint
+    network_code text
 ) on commit drop;
 create temp table ingest_link (
     line_no integer not null,

@@ -15,8 +15,7 @@ select distinct network_code, network_code from ingest_signal as st
 where network_code is not null
     and not exists (select 1 from network as n where n.code = st.network_code)
 order by network_code
-on conflict (code) do nothing;
-update ingest_signal st set network_id = n.id from network n where n.code = st.network_code;
+on conflict (code) do nothing
 """
 
 # kind, identifier column, display name when none was delivered
@@ -96,7 +95,12 @@ _FIELDS = (
     "lat, lon, h3_r5, h3_r7, h3_r9, amount_eur, quantity_kg, severity, reliability, "
     "credibility, handling_code, audience_mask, network_id"
 )
-_ST_FIELDS = ", ".join(f"st.{f.strip()}" for f in _FIELDS.split(","))
+# The network's id is joined where a statement needs it (`nw`): writing it into every staged
+# row first cost a rewrite of the staging table.
+_ST_FIELDS = ", ".join(
+    "nw.id" if f.strip() == "network_id" else f"st.{f.strip()}" for f in _FIELDS.split(",")
+)
+_NETWORK_JOIN = "left join network nw on nw.code = st.network_code"
 _S_FIELDS = ", ".join(f"s.{f.strip()}" for f in _FIELDS.split(","))
 
 _MATCH = f"""
@@ -104,7 +108,8 @@ create temp table ingest_match on commit drop as
 select st.line_no, s.id as signal_id, s.observed_on as old_observed_on,
        ({_S_FIELDS}) is distinct from ({_ST_FIELDS}) as changed
 from ingest_signal st
-join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref;
+join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref
+{_NETWORK_JOIN};
 update ingest_link l set entity_id = i.entity_id
 from ingest_ident i, ingest_match m
 where m.line_no = l.line_no and i.kind = l.kind and i.ident = {_IDENT};
@@ -131,6 +136,7 @@ where m.changed;
 _UPDATE = f"""
 update signal s set ({_FIELDS}) = ({_ST_FIELDS})
 from ingest_signal st join ingest_match m on m.line_no = st.line_no
+{_NETWORK_JOIN}
 where m.changed and s.id = m.signal_id;
 delete from signal_entity se using ingest_match m where m.changed and se.signal_id = m.signal_id;
 """  # noqa: S608 (column lists are constants)
@@ -148,6 +154,7 @@ from (
 insert into signal (id, owner_agency, source_ref, {_FIELDS})
 select n.signal_id, :agency, st.source_ref, {_ST_FIELDS}
 from ingest_signal st join ingest_new n on n.line_no = st.line_no
+{_NETWORK_JOIN}
 order by n.signal_id;
 """  # noqa: S608 (column lists are constants)
 

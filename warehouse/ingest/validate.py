@@ -161,18 +161,16 @@ def _place(rows: pd.DataFrame, out: pd.DataFrame, ref: Reference, reasons: Reaso
 
 def _h3(out: pd.DataFrame) -> None:
     """H3 cells at resolutions 5, 7 and 9, once per distinct point."""
-    points = out[["lat", "lon"]].dropna().drop_duplicates()
+    lat, lon = out["lat"].to_numpy(dtype=float), out["lon"].to_numpy(dtype=float)
+    given = ~(np.isnan(lat) | np.isnan(lon))
+    # A point as one complex number: np.unique finds the distinct ones without a MultiIndex.
+    points, where = np.unique(lat[given] + 1j * lon[given], return_inverse=True)
+    pairs = list(zip(points.real.tolist(), points.imag.tolist(), strict=True))
     for res in (5, 7, 9):
-        cells = pd.Series(
-            [
-                h3.latlng_to_cell(a, b, res)
-                for a, b in zip(points["lat"], points["lon"], strict=True)
-            ],
-            index=pd.MultiIndex.from_frame(points),
-            dtype=object,
-        )
-        key = pd.MultiIndex.from_frame(out[["lat", "lon"]])
-        out[f"h3_r{res}"] = cells.reindex(key).to_numpy() if len(cells) else None
+        cells = np.array([h3.latlng_to_cell(a, b, res) for a, b in pairs], dtype=object)
+        column = np.full(len(out), None, dtype=object)
+        column[given] = cells[where] if len(cells) else None
+        out[f"h3_r{res}"] = column
 
 
 def _audience(rows: pd.DataFrame, agency: str, ref: Reference, reasons: Reasons) -> pd.Series:
