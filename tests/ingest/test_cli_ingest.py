@@ -24,6 +24,13 @@ def cli(fresh, monkeypatch):
     db.get_engine.cache_clear()
 
 
+def audited(engine, action: str) -> list:
+    """The audit entries of one kind, oldest first: who, for which agency, what."""
+    with engine.connect() as conn:
+        sql = "select viewer, agency, details from audit_log where action = :a order by chain_seq"
+        return list(conn.execute(text(sql), {"a": action}).all())
+
+
 def test_ingest_reports_and_exit_codes(cli, tmp_path, examples):
     good = runner.invoke(app, ["ingest", "--agency", "politie", str(examples / "politie.csv")])
     assert good.exit_code == 0, good.output
@@ -44,13 +51,7 @@ def test_ingest_reports_and_exit_codes(cli, tmp_path, examples):
     assert result.exit_code == 1 and "missing columns" in result.output
 
     # every delivery on the command line is in the audit trail, as an upload on the page is
-    with cli.connect() as conn:
-        entries = conn.execute(
-            text(
-                "select viewer, agency, details from audit_log where action = 'delivery' "
-                "order by chain_seq"
-            )
-        ).all()
+    entries = audited(cli, "delivery")
     assert [(e.agency, e.details["file"], e.details["status"]) for e in entries] == [
         ("politie", "politie.csv", "loaded"),
         ("politie", "politie.csv", "duplicate"),
@@ -85,13 +86,8 @@ def test_resolve_commands(cli, tmp_path):
     assert missing.exit_code == 1 and "no match proposal" in missing.output
     reopened = runner.invoke(app, ["resolve", "reopen", "1", "--by", "steward"])
     assert reopened.exit_code == 0 and "proposed" in reopened.output
+    entries = audited(cli, "match_decision")
     with cli.connect() as conn:
-        entries = conn.execute(
-            text(
-                "select viewer, agency, details from audit_log where action = 'match_decision' "
-                "order by chain_seq"
-            )
-        ).all()
         resolved = conn.scalar(text("select count(*) from entity where resolved_id is not null"))
     # each decision on the command line is in the audit trail, with the operator who took it
     assert [(e.viewer, e.agency, e.details["decision"], e.details["via"]) for e in entries] == [
