@@ -21,7 +21,8 @@ from seed.simulate import Context, generate
 from seed.world import build_world, world_size
 from warehouse import rollups
 from warehouse.ingest import resolve
-from warehouse.ingest.load import load_file
+from warehouse.ingest.bulk import bulk_load
+from warehouse.ingest.load import load_deliveries
 from warehouse.settings import Agency
 
 SIZES = {"small": 20_000, "demo": 500_000, "bench": 10_000_000}
@@ -191,32 +192,39 @@ def _deliver(
     network_codes = dict(
         zip(ctx.world.networks["id"].tolist(), ctx.world.networks["code"], strict=True)
     )
-    with tempfile.TemporaryDirectory(prefix="nsoc-deliveries-") as tmp:
-        baseline = n_total - planted_count(n_total)
-        for chunk_no, (signals, link_frame) in enumerate(_chunks(ctx, baseline, planted)):
-            frames = delivery_frames(
-                np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(3, chunk_no))),
-                signals=signals,
-                links=link_frame,
-                entities=entities,
-                network_codes=network_codes,
-                agency_codes=codes,
-                all_mask=ctx.all_mask,
-                agency_bits={a.code: a.bit for a in agencies},
-                name_only=name_only,
-            )
-            for agency, path in write_files(frames, Path(tmp), chunk_no):
-                report = load_file(
-                    conn=conn, agency=agency, path=path, key=pseudonym_key, refresh_rollups=False
+
+    def deliveries() -> Iterator[tuple[str, str, bytes]]:
+        with tempfile.TemporaryDirectory(prefix="nsoc-deliveries-") as tmp:
+            baseline = n_total - planted_count(n_total)
+            for chunk_no, (signals, link_frame) in enumerate(_chunks(ctx, baseline, planted)):
+                frames = delivery_frames(
+                    np.random.default_rng(
+                        np.random.SeedSequence(ctx.seed, spawn_key=(3, chunk_no))
+                    ),
+                    signals=signals,
+                    links=link_frame,
+                    entities=entities,
+                    network_codes=network_codes,
+                    agency_codes=codes,
+                    all_mask=ctx.all_mask,
+                    agency_bits={a.code: a.bit for a in agencies},
+                    name_only=name_only,
                 )
-                if report.status != "loaded" or report.quarantined:
-                    problems = "; ".join(f"{r} ({n})" for r, n in report.reason_counts()[:3])
-                    raise SeedError(
-                        f"the synthetic delivery {path.name} did not load: "
-                        f"{report.error or problems}"
-                    )
-                done += report.inserted
-                progress(done, n_total)
+                for agency, path in write_files(frames, Path(tmp), chunk_no):
+                    yield agency, path.name, path.read_bytes()
+
+    # Generating and validating the next file overlaps with the database loading this one;
+    # indexes and references are built and checked once at the end (in the one transaction).
+    with bulk_load(conn):
+        for report in load_deliveries(conn=conn, deliveries=deliveries(), key=pseudonym_key):
+            if report.status != "loaded" or report.quarantined:
+                problems = "; ".join(f"{r} ({n})" for r, n in report.reason_counts()[:3])
+                raise SeedError(
+                    f"the synthetic delivery {report.file_name} did not load: "
+                    f"{report.error or problems}"
+                )
+            done += report.inserted
+            progress(done, n_total)
     return done
 
 
