@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from warehouse.ingest.formats import ENTITY_FIELDS, SIGNAL_FIELDS, entity_column
 
@@ -172,9 +174,33 @@ def write_files(
             _write_jsonl(frame, path)
         else:
             path = folder / f"{chunk:04d}-{agency}.csv"
-            frame.to_csv(path, index=False, float_format="%.5f", lineterminator="\n")
+            _write_csv(frame, path)
         written.append((agency, path))
     return written
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV with numbers to five decimals, by Arrow's writer (in C++; pandas' to_csv took a
+    third of the generator's time). It quotes every text value, as many exporting systems do."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind == "f":
+            numbers = values.to_numpy()
+            given = ~np.isnan(numbers)
+            text = np.full(len(numbers), None, dtype=object)
+            text[given] = [f"{v:.5f}" for v in numbers[given].tolist()]
+            columns[name] = pa.array(text, type=pa.string())
+        elif values.dtype.kind in "iub":
+            columns[name] = pa.array(values.to_numpy())
+        else:
+            text = values.astype(object).where(values.notna(), None).to_numpy()
+            columns[name] = pa.array([None if v is None else str(v) for v in text], pa.string())
+    pacsv.write_csv(
+        pa.table(columns),
+        str(path),
+        pacsv.WriteOptions(quoting_style="needed", eol="\n"),
+    )
 
 
 def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:

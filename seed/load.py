@@ -211,7 +211,9 @@ def _deliver(
                     name_only=name_only,
                 )
                 for agency, path in write_files(frames, Path(tmp), chunk_no):
-                    yield agency, path.name, path.read_bytes()
+                    data = path.read_bytes()
+                    path.unlink()  # 10M signals are 2.8 GB of files
+                    yield agency, path.name, data
 
     # Generating and validating the next file overlaps with the database loading this one;
     # indexes and references are built and checked once at the end (in the one transaction).
