@@ -28,7 +28,7 @@ from seed.load import _prepare  # noqa: E402
 from seed.reference import sync_reference  # noqa: E402
 from seed.simulate import generate  # noqa: E402
 from warehouse import db, migrate, rollups  # noqa: E402
-from warehouse.ingest.bulk import bulk_load  # noqa: E402
+from warehouse.bulk import bulk_load  # noqa: E402
 from warehouse.ingest.load import load_deliveries, load_files  # noqa: E402
 from warehouse.ingest.report import Report  # noqa: E402
 from warehouse.settings import agencies, get_settings  # noqa: E402

@@ -20,8 +20,8 @@ from seed.planted import Planted, Planter, planted_count
 from seed.simulate import Context, generate
 from seed.world import build_world, world_size
 from warehouse import rollups
+from warehouse.bulk import bulk_load
 from warehouse.ingest import resolve
-from warehouse.ingest.bulk import bulk_load
 from warehouse.ingest.load import load_deliveries
 from warehouse.settings import Agency
 
@@ -154,7 +154,7 @@ def seed_warehouse(
     )
     links = int(conn.scalar(text("select count(*) from signal_entity")) or 0)
     resolve.propose_matches(conn=conn)
-    rollups.refresh_all(conn)
+    rollups.refresh_all(conn, bulk=True)
     conn.execute(
         text("insert into seed_run (size, seed, signals) values (:s, :n, :c)"),
         {"s": size, "n": seed, "c": done},

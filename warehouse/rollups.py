@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+
+from warehouse.bulk import indexes_deferred
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -94,9 +97,12 @@ class RefreshResult:
     rows: int
 
 
-def refresh_all(conn: Connection) -> list[RefreshResult]:
-    """Rebuild every rollup inside the caller's transaction: readers see old or new, never half."""
-    return _refresh(conn, None)
+def refresh_all(conn: Connection, *, bulk: bool = False) -> list[RefreshResult]:
+    """Rebuild every rollup inside the caller's transaction: readers see old or new, never half.
+    bulk=True, for the seed (whose transaction replaces the warehouse and locks it anyway):
+    the rollups are emptied with TRUNCATE, which keeps readers out until the commit, and their
+    indexes are built after the rows instead of updated row by row."""
+    return _refresh(conn, None, bulk=bulk)
 
 
 def refresh_months(conn: Connection, months: list[dt.date]) -> list[RefreshResult]:
@@ -107,7 +113,9 @@ def refresh_months(conn: Connection, months: list[dt.date]) -> list[RefreshResul
     return _refresh(conn, sorted({m.replace(day=1) for m in months}))
 
 
-def _refresh(conn: Connection, months: list[dt.date] | None) -> list[RefreshResult]:
+def _refresh(
+    conn: Connection, months: list[dt.date] | None, *, bulk: bool = False
+) -> list[RefreshResult]:
     results = []
     # Loads of different agencies may commit side by side: one refresh at a time, each seeing
     # the signals of the loads committed before it.
@@ -120,11 +128,14 @@ def _refresh(conn: Connection, months: list[dt.date] | None) -> list[RefreshResu
         params["hi"] = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
     for name in ROLLUPS:
         # Table names come from the constant above, never from input.
-        if months is None:
-            conn.execute(text(f"delete from {name}"))  # noqa: S608
-        else:
+        if months is not None:
             conn.execute(text(f"delete from {name} where month = any(:m)"), {"m": months})  # noqa: S608
-        conn.execute(text((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")), params)
+        elif bulk:
+            conn.execute(text(f"truncate {name}"))
+        else:
+            conn.execute(text(f"delete from {name}"))  # noqa: S608
+        with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
+            conn.execute(text((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")), params)
         # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
         conn.execute(text(f"analyze {name}"))
         rows = conn.scalar(text(f"select count(*) from {name}")) or 0  # noqa: S608

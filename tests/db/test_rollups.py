@@ -172,3 +172,56 @@ def test_every_rollup_can_refresh_by_month(rollup):
 
     sql = (SQL_DIR / f"{rollup}.sql").read_text(encoding="utf-8")
     assert "cast(:months as date []) is null" in sql and ":lo" in sql and ":hi" in sql
+
+
+INDEXES = (
+    "select tablename, indexname, indexdef from pg_indexes "
+    "where tablename like 'rollup%' or tablename in ('signal', 'signal_entity') order by 1, 2"
+)
+
+
+def test_the_seed_leaves_the_indexes_of_the_migrations(warehouse, databases):
+    # The seed builds indexes after the rows (warehouse/bulk.py): they must come back exactly.
+    from sqlalchemy import create_engine
+
+    from warehouse import migrate
+
+    migrated = create_engine(databases.new("nsoc_test_indexes"))
+    try:
+        migrate.upgrade(migrated)
+        with migrated.connect() as fresh, warehouse.engine.connect() as seeded:
+            expected = fresh.execute(text(INDEXES)).all()
+            assert len(expected) > 20
+            assert seeded.execute(text(INDEXES)).all() == expected
+    finally:
+        migrated.dispose()
+
+
+def _rollup_checksums(conn) -> dict[str, str]:
+    return {
+        name: conn.scalar(
+            text(
+                f"select md5(coalesce(string_agg(t::text, '|' order by {', '.join(grain)}), '')) "
+                f"from {name} as t"
+            )
+        )
+        for name, grain in ROLLUPS.items()
+    }
+
+
+def test_a_bulk_rebuild_equals_the_ordinary_one(warehouse):
+    from warehouse.rollups import refresh_all
+
+    with warehouse.engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            refresh_all(conn)
+            ordinary = _rollup_checksums(conn)
+            indexes = conn.execute(text(INDEXES)).all()
+            refresh_all(conn, bulk=True)
+            assert _rollup_checksums(conn) == ordinary
+            assert conn.execute(text(INDEXES)).all() == indexes
+            empty = "d41d8cd98f00b204e9800998ecf8427e"
+            assert all(c != empty for c in ordinary.values())
+        finally:
+            outer.rollback()

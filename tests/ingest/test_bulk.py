@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from tests.ingest.conftest import KEY, csv_bytes, deliver, jsonl_bytes, new_warehouse, row
-from warehouse.ingest.bulk import MissingReference, bulk_load
+from warehouse.bulk import MissingReference, bulk_load
 from warehouse.ingest.load import load_deliveries
 
 INDEXES = (

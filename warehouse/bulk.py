@@ -1,5 +1,5 @@
-"""Bulk loads: the signal tables' plain indexes are built, and their references checked, once
-at the end instead of row by row and statement by statement.
+"""Bulk loads: indexes built, and references checked, once at the end instead of row by row
+and statement by statement.
 
 Inserting into `signal` with its four plain indexes costs about twice as much as with only the
 primary key and the unique source reference, and at millions of signals the random inserts into
@@ -11,7 +11,8 @@ over the whole tables at the end, as pg_restore does with foreign keys.
 Only for a load in one transaction (the seed): the drop, the load, the rebuild and the check
 commit together, so a killed or failed load leaves indexes and triggers as they were. Unique
 indexes and those of constraints stay: loading itself relies on them (source references,
-keys)."""
+keys). The seed's full rollup build defers the rollups' indexes, unique ones too, the same way
+(warehouse/rollups.py)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from sqlalchemy import Connection, text
 
 BULK_TABLES = ("signal", "signal_entity")
 
-_PLAIN_INDEXES = """
+# Indexes no constraint owns (primary keys and unique constraints stay), unique ones if asked.
+_INDEXES = """
 select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
 from pg_index as i
 where i.indrelid = any(cast(:tables as regclass[]))
-    and not i.indisunique and not i.indisprimary
+    and (cast(:unique as boolean) or not i.indisunique) and not i.indisprimary
     and not exists (select 1 from pg_constraint as c where c.conindid = i.indexrelid)
 order by 1
 """
@@ -46,26 +48,37 @@ class MissingReference(ValueError):
 
 
 @contextmanager
+def indexes_deferred(
+    conn: Connection, tables: tuple[str, ...], *, unique: bool = False
+) -> Iterator[None]:
+    """Drop the indexes of `tables` that no constraint owns (plain ones; unique ones too when
+    asked) in the caller's transaction, and build them again, exactly as they were defined,
+    when the block ends without an error (a duplicate then fails the unique build)."""
+    indexes = conn.execute(text(_INDEXES), {"tables": list(tables), "unique": unique}).all()
+    # Names come from the catalogue (regclass text is quoted where needed), never input.
+    for index in indexes:
+        conn.execute(text(f"drop index {index.name}"))
+    yield
+    # One sort per index; the server's parallel workers share the larger ones.
+    conn.execute(text("set local maintenance_work_mem = '512MB'"))
+    for index in indexes:
+        conn.execute(text(index.definition))
+
+
+@contextmanager
 def bulk_load(conn: Connection, tables: tuple[str, ...] = BULK_TABLES) -> Iterator[None]:
     """For the block, in the caller's transaction: no plain indexes and no reference triggers
     on `tables`. When the block ends without an error, the indexes are built again exactly as
     they were defined, the triggers enabled, and every reference they guard is checked once
     (MissingReference when one is missing)."""
     quote = conn.dialect.identifier_preparer.quote
-    plain = conn.execute(text(_PLAIN_INDEXES), {"tables": list(tables)}).all()
     triggers = conn.execute(text(_REFERENCE_TRIGGERS), {"tables": list(tables)}).all()
-    # Names come from the catalogue (regclass text is quoted where needed), never input.
-    for index in plain:
-        conn.execute(text(f"drop index {index.name}"))
     for trigger in triggers:
         conn.execute(
             text(f"alter table {trigger.table_name} disable trigger {quote(trigger.name)}")
         )
-    yield
-    # One sort per index; the server's parallel workers share the larger ones.
-    conn.execute(text("set local maintenance_work_mem = '512MB'"))
-    for index in plain:
-        conn.execute(text(index.definition))
+    with indexes_deferred(conn, tables):
+        yield
     checks: set[tuple[str, str, str, str]] = set()
     for trigger in triggers:
         conn.execute(text(f"alter table {trigger.table_name} enable trigger {quote(trigger.name)}"))
