@@ -1,6 +1,11 @@
-"""Facilitator rankings: per-facilitator score components from rollup_facilitator_month (SQL
-here), scored by warehouse/scoring.py. Analysts get names and scores; viewers without row access
-get only per-category aggregates with small-cell suppression."""
+"""Facilitator rankings: per-facilitator score components (SQL here), scored by
+warehouse/scoring.py. Analysts get names and scores; viewers without row access get only
+per-category aggregates with small-cell suppression.
+
+Both read rollup_facilitator_viewer_month (migration 0014: per viewing agency, month and
+entity) when only months are filtered, and rollup_facilitator_month (about one row per link)
+when phenomena, regions, municipalities, owners or handling codes are; the two give the same
+figures (tests/db/test_facilitators.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between
 from warehouse.queries.frames import frame
-from warehouse.queries.where import where
+from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -39,14 +44,32 @@ RANKING_COLUMNS = [
     "rank_change",
 ]
 SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
+VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
+MONTHS_ONLY = Columns(region=None, municipality=None, phenomenon=None, agency=None, handling=None)
+# The decay of a month's signals: 0.5 ^ (age of the middle of the month / half-life), capped (a
+# period far from the data would underflow: 0.5^60 is nothing).
+DECAY = "power(0.5, least(60.0, greatest(0, :reference - (month + 14))::float8 / :half_life))"
+
+
+def per_viewer(filters: Filters) -> bool:
+    """Whether rollup_facilitator_viewer_month answers these filters: it keeps months only."""
+    return not (
+        filters.regions
+        or filters.municipalities
+        or filters.phenomena
+        or filters.agencies
+        or filters.handling
+    )
 
 
 def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """The filters' months, or the months the viewer has facilitator data for."""
     if filters.start and filters.end:
         return filters.start, filters.end
+    # the viewer's rows of the per-agency rollup exist for exactly the months in which a row of
+    # rollup_facilitator_month is visible to them, and are found by its grain's index
     row = conn.execute(
-        text("select min(month) as a, max(month) as b from rollup_facilitator_month")
+        text("select min(month) as a, max(month) as b from rollup_facilitator_viewer_month")
     ).one()
     if row.a is None:
         return None
@@ -80,10 +103,69 @@ def _components(
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
-    clause, params = where(replace(filters, start=start, end=end))
+    period = replace(filters, start=start, end=end)
+    if per_viewer(filters):
+        clause, params = where(period, MONTHS_ONLY)
+        sql = text(_viewer_components_sql(clause, names=names))
+    else:
+        clause, params = where(period)
+        sql = text(_link_components_sql(clause, names=names))
     reference = add_months(end, 1) - dt.timedelta(days=1)
-    sql = text(
-        f"""
+    params |= {
+        **scoring.quality_params(),
+        "reference": reference,
+        "half_life": float(max(1, half_life_days)),
+        "own": viewer.agency,
+    }
+    df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
+    for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
+        df[col] = df[col].astype(float)
+    return df
+
+
+def _viewer_components_sql(clause: str, *, names: bool) -> str:
+    """The components from the viewer's rows of rollup_facilitator_viewer_month: one row per
+    month and entity, the distinct networks as the union of the months' arrays."""
+    return f"""
+        with per_entity as (
+            select
+                entity_id,
+                max(facilitator_category) as category,
+                bit_count(bit_or(agency_bits)::bit(64)) as agencies,
+                nsoc_array_cat_agg(network_ids) as network_ids,
+                sum(signal_count) as signals,
+                sum(weighted_count * {DECAY}) as volume,
+                sum(weighted_amount) as money,
+                sum(weighted_severity) / nullif(sum(weighted_count), 0) as severity,
+                (sum(own_signal_count) > 0)::int as own_agencies,
+                nsoc_array_cat_agg(own_network_ids) as own_network_ids,
+                sum(own_signal_count) as own_signals,
+                sum(own_weighted_count * {DECAY}) as own_volume,
+                sum(own_weighted_amount) as own_money,
+                sum(own_weighted_severity) / nullif(sum(own_weighted_count), 0) as own_severity
+            from {VIEWER_ROLLUP}
+            where {clause}
+            group by entity_id
+        )
+
+        select p.entity_id, {"e.display_name" if names else "null::text"},
+               coalesce(p.category, '') as category,
+               p.agencies,
+               (select count(distinct n) from unnest(p.network_ids) as n) as networks,
+               p.signals, p.volume, p.money, p.severity,
+               p.own_agencies,
+               (select count(distinct n) from unnest(p.own_network_ids) as n) as own_networks,
+               p.own_signals, p.own_volume, p.own_money, p.own_severity
+        from per_entity as p
+        {"left join entity as e on e.id = p.entity_id" if names else ""}
+        order by p.entity_id
+        """  # noqa: S608 - clause and joins are built from constants; values are bound
+
+
+def _link_components_sql(clause: str, *, names: bool) -> str:
+    """The components from rollup_facilitator_month (about one row per link), for the filters
+    the per-agency rollup cannot answer."""
+    return f"""
         with quality as (
             select r.code as reliability, c.code as credibility, r.w * c.w as weight
             from unnest(cast(:rel_codes as text[]), cast(:rel_w as float8[])) as r (code, w)
@@ -134,20 +216,6 @@ def _components(
         {"left join entity as e on e.id = p.entity_id" if names else ""}
         order by p.entity_id
         """  # noqa: S608 - clause and joins are built from constants; values are bound
-    )
-    params |= {
-        "rel_codes": list(scoring.RELIABILITY_WEIGHT),
-        "rel_w": list(scoring.RELIABILITY_WEIGHT.values()),
-        "cred_codes": list(scoring.CREDIBILITY_WEIGHT),
-        "cred_w": list(scoring.CREDIBILITY_WEIGHT.values()),
-        "reference": reference,
-        "half_life": float(max(1, half_life_days)),
-        "own": viewer.agency,
-    }
-    df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
-    for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
-        df[col] = df[col].astype(float)
-    return df
 
 
 def facilitator_ranking(
@@ -187,9 +255,64 @@ def facilitator_ranking(
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per facilitator category: how many facilitators, signals, networks and reporting agencies
     (no entity shown); suppressed for viewers without row access."""
-    clause, params = where(filters)
-    sql = text(
-        f"""
+    if per_viewer(filters):
+        clause, params = where(filters, MONTHS_ONLY)
+        sql = text(_viewer_summary_sql(clause))
+    else:
+        clause, params = where(filters)
+        sql = text(_link_summary_sql(clause))
+    df = frame(conn.execute(sql, params), SUMMARY_COLUMNS)
+    df["amount_eur"] = df["amount_eur"].astype(float)
+    if not needs_suppression(viewer):
+        return df.assign(suppressed=False)
+    k = get_settings().suppression_k
+    out = suppress(df, count="signals", measures=("networks", "agencies", "amount_eur"), k=k)
+    few = (out["facilitators"] > 0) & (out["facilitators"] < k)
+    out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
+    out["suppressed"] = out["suppressed"] | few
+    return out
+
+
+def _viewer_summary_sql(clause: str) -> str:
+    """Per category from the viewer's rows of rollup_facilitator_viewer_month: owners as the
+    union of the bit masks, networks counted over the union of the arrays."""
+    return f"""
+        with visible as (
+            select coalesce(facilitator_category, '') as category, entity_id, agency_bits,
+                   network_ids, signal_count, amount_eur
+            from {VIEWER_ROLLUP}
+            where {clause}
+        ),
+
+        totals as (
+            select category,
+                   count(distinct entity_id) as facilitators,
+                   sum(signal_count) as signals,
+                   bit_count(bit_or(agency_bits)::bit(64)) as agencies,
+                   sum(amount_eur) as amount_eur
+            from visible
+            group by category
+        ),
+
+        networks as (
+            select v.category, count(distinct n.id) as networks
+            from visible as v
+            cross join unnest(v.network_ids) as n (id)
+            group by v.category
+        )
+
+        select t.category, t.facilitators, t.signals, coalesce(n.networks, 0) as networks,
+               t.agencies, t.amount_eur
+        from totals as t
+        left join networks as n on n.category = t.category
+        order by 3 desc, 1
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+
+
+def _link_summary_sql(clause: str) -> str:
+    """Per category from rollup_facilitator_month, for the filters the per-agency rollup
+    cannot answer."""
+    return f"""
         select coalesce(facilitator_category, '') as category,
                count(distinct entity_id) as facilitators,
                sum(signal_count) as signals,
@@ -201,17 +324,6 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
         group by 1
         order by 3 desc, 1
         """  # noqa: S608 - the clause is built from column constants; values are bound
-    )
-    df = frame(conn.execute(sql, params), SUMMARY_COLUMNS)
-    df["amount_eur"] = df["amount_eur"].astype(float)
-    if not needs_suppression(viewer):
-        return df.assign(suppressed=False)
-    k = get_settings().suppression_k
-    out = suppress(df, count="signals", measures=("networks", "agencies", "amount_eur"), k=k)
-    few = (out["facilitators"] > 0) & (out["facilitators"] < k)
-    out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
-    out["suppressed"] = out["suppressed"] | few
-    return out
 
 
 def facilitator_categories(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
