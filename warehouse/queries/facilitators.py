@@ -97,8 +97,8 @@ def facilitator_components(
 def _components(
     conn: Connection, viewer: Viewer, filters: Filters, half_life_days: int, *, names: bool
 ) -> pd.DataFrame:
-    # names=False leaves display_name empty and skips the entity join: under row-level security
-    # each entity row costs a lookup of a visible link, and the previous period needs only ranks
+    # names=False leaves display_name empty (and, from the per-agency rollup, the own_*
+    # components zero): the previous period needs only ranks
     span = _period(conn, filters)
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
@@ -106,10 +106,10 @@ def _components(
     period = replace(filters, start=start, end=end)
     if per_viewer(filters):
         clause, params = where(period, MONTHS_ONLY)
-        sql = text(_viewer_components_sql(clause, names=names))
+        sql = text(_viewer_components_sql(clause, own=names))
     else:
         clause, params = where(period)
-        sql = text(_link_components_sql(clause, names=names))
+        sql = text(_link_components_sql(clause))
     reference = add_months(end, 1) - dt.timedelta(days=1)
     params |= {
         **scoring.quality_params(),
@@ -120,12 +120,49 @@ def _components(
     df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
     for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
         df[col] = df[col].astype(float)
+    if names and len(df):
+        visible = _display_names(conn, df["entity_id"].tolist())
+        df["display_name"] = [visible.get(e) for e in df["entity_id"].tolist()]
     return df
 
 
-def _viewer_components_sql(clause: str, *, names: bool) -> str:
+def _display_names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """The names of those entities the viewer may see (row-level security on entity: a visible
+    link or intervention). Its policy looks up one visible link per entity; PostgreSQL plans
+    that as a bitmap scan, which reads every link of the entity first (hundreds per facilitator
+    at 10M signals), where an index scan stops at the first visible one: bitmap scans are off
+    for this statement only."""
+    before = conn.scalar(text("select current_setting('enable_bitmapscan')"))
+    conn.execute(text("select set_config('enable_bitmapscan', 'off', true)"))
+    try:
+        rows = conn.execute(
+            text("select id, display_name from entity where id = any(:ids)"), {"ids": ids}
+        ).all()
+    finally:
+        conn.execute(text("select set_config('enable_bitmapscan', :v, true)"), {"v": before})
+    return {int(r.id): r.display_name for r in rows}
+
+
+OWN_AGGREGATES = {
+    "own_agencies": ("(sum(own_signal_count) > 0)::int", "0"),
+    "own_network_ids": ("nsoc_array_cat_agg(own_network_ids)", "'{}'::bigint[]"),
+    "own_signals": ("sum(own_signal_count)", "0"),
+    "own_volume": (f"sum(own_weighted_count * {DECAY})", "0.0"),
+    "own_money": ("sum(own_weighted_amount)", "0.0"),
+    "own_severity": (
+        "sum(own_weighted_severity) / nullif(sum(own_weighted_count), 0)",
+        "null::float8",
+    ),
+}
+
+
+def _viewer_components_sql(clause: str, *, own: bool = True) -> str:
     """The components from the viewer's rows of rollup_facilitator_viewer_month: one row per
-    month and entity, the distinct networks as the union of the months' arrays."""
+    month and entity, the distinct networks as the union of the months' arrays. own=False
+    leaves the own_* components zero (the previous period needs only ranks)."""
+    own_columns = ",\n".join(
+        f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
+    )
     return f"""
         with per_entity as (
             select
@@ -137,18 +174,13 @@ def _viewer_components_sql(clause: str, *, names: bool) -> str:
                 sum(weighted_count * {DECAY}) as volume,
                 sum(weighted_amount) as money,
                 sum(weighted_severity) / nullif(sum(weighted_count), 0) as severity,
-                (sum(own_signal_count) > 0)::int as own_agencies,
-                nsoc_array_cat_agg(own_network_ids) as own_network_ids,
-                sum(own_signal_count) as own_signals,
-                sum(own_weighted_count * {DECAY}) as own_volume,
-                sum(own_weighted_amount) as own_money,
-                sum(own_weighted_severity) / nullif(sum(own_weighted_count), 0) as own_severity
+                {own_columns}
             from {VIEWER_ROLLUP}
             where {clause}
             group by entity_id
         )
 
-        select p.entity_id, {"e.display_name" if names else "null::text"},
+        select p.entity_id, null::text as display_name,
                coalesce(p.category, '') as category,
                p.agencies,
                (select count(distinct n) from unnest(p.network_ids) as n) as networks,
@@ -157,12 +189,11 @@ def _viewer_components_sql(clause: str, *, names: bool) -> str:
                (select count(distinct n) from unnest(p.own_network_ids) as n) as own_networks,
                p.own_signals, p.own_volume, p.own_money, p.own_severity
         from per_entity as p
-        {"left join entity as e on e.id = p.entity_id" if names else ""}
         order by p.entity_id
         """  # noqa: S608 - clause and joins are built from constants; values are bound
 
 
-def _link_components_sql(clause: str, *, names: bool) -> str:
+def _link_components_sql(clause: str) -> str:
     """The components from rollup_facilitator_month (about one row per link), for the filters
     the per-agency rollup cannot answer."""
     return f"""
@@ -207,13 +238,12 @@ def _link_components_sql(clause: str, *, names: bool) -> str:
             group by entity_id
         )
 
-        select p.entity_id, {"e.display_name" if names else "null::text"},
+        select p.entity_id, null::text as display_name,
                coalesce(p.category, '') as category,
                p.agencies, p.networks, p.signals, p.volume, p.money, p.severity,
                p.own_agencies, p.own_networks, p.own_signals, p.own_volume, p.own_money,
                p.own_severity
         from per_entity as p
-        {"left join entity as e on e.id = p.entity_id" if names else ""}
         order by p.entity_id
         """  # noqa: S608 - clause and joins are built from constants; values are bound
 
@@ -274,37 +304,31 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
 
 
 def _viewer_summary_sql(clause: str) -> str:
-    """Per category from the viewer's rows of rollup_facilitator_viewer_month: owners as the
-    union of the bit masks, networks counted over the union of the arrays."""
+    """Per category from the viewer's rows of rollup_facilitator_viewer_month: first per entity
+    (its months), then per category; owners as the union of the bit masks, networks counted
+    over the union of the arrays."""
     return f"""
-        with visible as (
-            select coalesce(facilitator_category, '') as category, entity_id, agency_bits,
-                   network_ids, signal_count, amount_eur
+        with per_entity as (
+            select coalesce(facilitator_category, '') as category,
+                   entity_id,
+                   sum(signal_count) as signals,
+                   bit_or(agency_bits) as agency_bits,
+                   sum(amount_eur) as amount_eur,
+                   nsoc_array_cat_agg(network_ids) as network_ids
             from {VIEWER_ROLLUP}
             where {clause}
-        ),
-
-        totals as (
-            select category,
-                   count(distinct entity_id) as facilitators,
-                   sum(signal_count) as signals,
-                   bit_count(bit_or(agency_bits)::bit(64)) as agencies,
-                   sum(amount_eur) as amount_eur
-            from visible
-            group by category
-        ),
-
-        networks as (
-            select v.category, count(distinct n.id) as networks
-            from visible as v
-            cross join unnest(v.network_ids) as n (id)
-            group by v.category
+            group by 1, 2
         )
 
-        select t.category, t.facilitators, t.signals, coalesce(n.networks, 0) as networks,
-               t.agencies, t.amount_eur
-        from totals as t
-        left join networks as n on n.category = t.category
+        select category,
+               count(*) as facilitators,
+               sum(signals) as signals,
+               (select count(distinct n) from unnest(nsoc_array_cat_agg(network_ids)) as n)
+                   as networks,
+               bit_count(bit_or(agency_bits)::bit(64)) as agencies,
+               sum(amount_eur) as amount_eur
+        from per_entity
+        group by category
         order by 3 desc, 1
         """  # noqa: S608 - the clause is built from column constants; values are bound
 
