@@ -152,7 +152,9 @@ def _upgrade(revision: str = "head") -> None:
 @app.command()
 @_guard
 def seed(
-    size: Annotated[str, typer.Option(help="small (~20k), demo (~500k) or bench (10M)")] = "small",
+    size: Annotated[
+        str, typer.Option(help="small (~20k), demo (~500k), bench (10M) or a number of signals")
+    ] = "small",
     seed: Annotated[int, typer.Option(help="random seed: same seed, same warehouse")] = 20240701,
     manifest: Annotated[
         Path | None, typer.Option(help="write the planted ground truth here")
@@ -163,10 +165,11 @@ def seed(
     ] = False,
 ) -> None:
     """Fill the warehouse with the deterministic synthetic data set."""
-    from seed.load import SIZES, seed_warehouse, warehouse_state
+    from seed.load import SIZES, seed_warehouse, size_signals, warehouse_state
 
-    if size not in SIZES:
-        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    total = size_signals(size)
+    if total is None:
+        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)} or a number")
     _upgrade()
     with db.connect() as conn:
         existing, runs = warehouse_state(conn)
@@ -174,7 +177,7 @@ def seed(
         console.print(f"The warehouse already holds {existing:,} signals; nothing to seed.")
         return
     with _progress() as progress, db.connect() as conn:
-        task = progress.add_task(f"Seeding {size} (seed {seed})", total=SIZES[size])
+        task = progress.add_task(f"Seeding {size} (seed {seed})", total=total)
         result = seed_warehouse(
             conn,
             size=size,
@@ -559,7 +562,9 @@ def briefing_cmd(
 @app.command("bench")
 @_guard
 def bench_cmd(
-    size: Annotated[str, typer.Option(help="bench (10M), demo (500k) or small (20k)")] = "bench",
+    size: Annotated[
+        str, typer.Option(help="bench (10M), demo (500k), small (20k) or a number of signals")
+    ] = "bench",
     url: Annotated[
         str | None, typer.Option(help="bench this warehouse as-is (default: database nsoc_bench)")
     ] = None,
@@ -583,10 +588,10 @@ def bench_cmd(
     """Time every view's queries (warm, cold, against the naive aggregate), the browser, the
     export, the briefing and the rollup refresh on a dedicated warehouse; figures only."""
     from dashboard import bench
-    from seed.load import SIZES
+    from seed.load import SIZES, size_signals
 
-    if size not in SIZES:
-        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    if size_signals(size) is None:
+        raise _fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)} or a number")
     options = bench.Options(
         size=size,
         url=url,

@@ -45,6 +45,7 @@ DATA_TABLES = (
     "rollup_viewer_month",
     "rollup_entity_set_month",
     "rollup_h3_viewer_month",
+    "rollup_facilitator_viewer_month",
     "rollup_refresh",
     "seed_run",
 )
@@ -67,6 +68,16 @@ CHECKSUM_ORDER = {
     "signal": "id",
     "signal_entity": "signal_id, entity_id, role",
 }
+
+
+def size_signals(size: str) -> int | None:
+    """Signals of a named size, or of a size given as a number of signals (e.g. "1000000", to
+    see how a query scales between the named sizes); None when it is neither."""
+    if size in SIZES:
+        return SIZES[size]
+    if size.isdigit() and int(size) >= 1_000:
+        return int(size)
+    return None
 
 
 class SeedError(RuntimeError):
@@ -103,8 +114,9 @@ def seed_warehouse(
 ) -> SeedResult:
     """Seed an empty warehouse (or replace its synthetic data). Re-running the same size and
     seed on a warehouse that holds it is a no-op; other data is never silently overwritten."""
-    if size not in SIZES:
-        raise SeedError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    n_total = size_signals(size)
+    if n_total is None:
+        raise SeedError(f"unknown size {size!r}: choose one of {', '.join(SIZES)} or a number")
     existing, runs = warehouse_state(conn)
     if existing and not replace:
         if runs == [(size, seed)]:
@@ -117,7 +129,6 @@ def seed_warehouse(
     reference.sync_reference(conn, agencies)
     if existing or runs:
         conn.execute(text(f"truncate {', '.join(DATA_TABLES)} restart identity"))
-    n_total = SIZES[size]
     ctx, planter = _prepare(n_total, seed, agencies, pseudonym_key)
     planted = planter.plant_all()
     world = ctx.world

@@ -10,11 +10,12 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from warehouse.bulk import indexes_deferred
+from warehouse.scoring import quality_params
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012), in refresh order.
+# 0006, 0008, 0011, 0012, 0014), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -88,6 +89,13 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "h3_r7",
         "municipality_code",
     ),
+    # migration 0014: per viewing agency, month and facilitator, built from
+    # rollup_facilitator_month (so it comes after it)
+    "rollup_facilitator_viewer_month": (
+        "viewer_mask",
+        "month",
+        "entity_id",
+    ),
 }
 
 
@@ -121,7 +129,8 @@ def _refresh(
     # the signals of the loads committed before it.
     conn.execute(text("select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
-    params: dict[str, object] = {"months": months, "lo": None, "hi": None}
+    # The facilitator rollup weights signals by their evaluation: scoring.py's tables, bound.
+    params: dict[str, object] = {"months": months, "lo": None, "hi": None, **quality_params()}
     if months:
         last = months[-1]
         params["lo"] = months[0]

@@ -59,6 +59,17 @@ def quality(reliability: str, credibility: int) -> float:
     return RELIABILITY_WEIGHT[reliability] * CREDIBILITY_WEIGHT[credibility]
 
 
+def quality_params() -> dict[str, list]:
+    """The weights above as bound parameters (rel_codes, rel_w, cred_codes, cred_w) for the SQL
+    that weights signals: the facilitator queries and rollup_facilitator_viewer_month."""
+    return {
+        "rel_codes": list(RELIABILITY_WEIGHT),
+        "rel_w": list(RELIABILITY_WEIGHT.values()),
+        "cred_codes": list(CREDIBILITY_WEIGHT),
+        "cred_w": list(CREDIBILITY_WEIGHT.values()),
+    }
+
+
 def decay(age_days: float | np.ndarray, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
     """0.5 ** (age / half-life); signals after the reference date count fully."""
     age = np.maximum(np.asarray(age_days, dtype=float), 0.0)

@@ -23,7 +23,7 @@ def bench_url(options: Options) -> str:
 def ensure_data(url: str, options: Options, say: Callable[[str], None]) -> int:
     """Reuse the database when seed_run says it holds the requested size; otherwise seed it
     (only the dedicated benchmark database is ever wiped)."""
-    from seed.load import SIZES, seed_warehouse, warehouse_state
+    from seed.load import seed_warehouse, size_signals, warehouse_state
     from seed.reference import sync_reference
 
     db.ensure_database(url)
@@ -43,7 +43,8 @@ def ensure_data(url: str, options: Options, say: Callable[[str], None]) -> int:
                 f"(seeded: {seeded}); pass that --size, or bench an empty database or the "
                 "dedicated one"
             )
-        say(f"Seeding {options.size} ({SIZES[options.size]:,} signals): this takes a while…")
+        total = size_signals(options.size) or 0
+        say(f"Seeding {options.size} ({total:,} signals): this takes a while…")
         with engine.begin() as conn:
             result = seed_warehouse(
                 conn,

@@ -130,3 +130,53 @@ def test_ranking_counts_equal_the_raw_signals(warehouse, app_engine, agency):
     assert ranked.index.tolist() == expected.index.tolist()
     for col in expected.columns:
         assert ranked[col].astype(int).tolist() == expected[col].astype(int).tolist(), col
+
+
+PERIODS = [
+    LAST_YEAR,
+    Filters(),
+    Filters(start=dt.date(2023, 4, 1), end=dt.date(2023, 6, 1)),
+    Filters(start=dt.date(2024, 11, 1)),
+]
+
+
+@pytest.mark.parametrize("agency", ["politie", "fiod", "defensie"])
+def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monkeypatch, agency):
+    # Two ways to the same ranking and summary: rollup_facilitator_viewer_month (migration 0014,
+    # used when only months are filtered) and rollup_facilitator_month (about one row per link).
+    def run(role: str) -> list[pd.DataFrame]:
+        viewer = make_viewer(agency, role)
+        out = []
+        with scoped(viewer, engine=app_engine) as conn:
+            for filters in PERIODS:
+                out.append(
+                    facilitators.facilitator_ranking(
+                        conn=conn, viewer=viewer, filters=filters, half_life_days=90
+                    )
+                )
+                out.append(facilitators.category_summary(conn=conn, viewer=viewer, filters=filters))
+        return out
+
+    assert all(facilitators.per_viewer(f) for f in PERIODS)
+    new = run("analyst") + run("manager")
+    monkeypatch.setattr(facilitators, "per_viewer", lambda filters: False)
+    old = run("analyst") + run("manager")
+    assert sum(len(df) for df in new) > 0
+    for a, b in zip(new, old, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), True),
+        (LAST_YEAR, True),
+        (Filters(regions=("RTM",)), False),
+        (Filters(municipalities=("GM0599",)), False),
+        (Filters(phenomena=("FAC_LOGISTIC",)), False),
+        (Filters(agencies=("politie",)), False),
+        (Filters(handling=("H0",)), False),
+    ],
+)
+def test_per_agency_rollup_only_when_months_alone_are_filtered(filters, expected):
+    assert facilitators.per_viewer(filters) is expected

@@ -1,6 +1,11 @@
-"""Facilitator rankings: per-facilitator score components from rollup_facilitator_month (SQL
-here), scored by warehouse/scoring.py. Analysts get names and scores; viewers without row access
-get only per-category aggregates with small-cell suppression."""
+"""Facilitator rankings: per-facilitator score components (SQL here), scored by
+warehouse/scoring.py. Analysts get names and scores; viewers without row access get only
+per-category aggregates with small-cell suppression.
+
+Both read rollup_facilitator_viewer_month (migration 0014: per viewing agency, month and
+entity) when only months are filtered, and rollup_facilitator_month (about one row per link)
+when phenomena, regions, municipalities, owners or handling codes are; the two give the same
+figures (tests/db/test_facilitators.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between
 from warehouse.queries.frames import frame
-from warehouse.queries.where import where
+from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -39,14 +44,32 @@ RANKING_COLUMNS = [
     "rank_change",
 ]
 SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
+VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
+MONTHS_ONLY = Columns(region=None, municipality=None, phenomenon=None, agency=None, handling=None)
+# The decay of a month's signals: 0.5 ^ (age of the middle of the month / half-life), capped (a
+# period far from the data would underflow: 0.5^60 is nothing).
+DECAY = "power(0.5, least(60.0, greatest(0, :reference - (month + 14))::float8 / :half_life))"
+
+
+def per_viewer(filters: Filters) -> bool:
+    """Whether rollup_facilitator_viewer_month answers these filters: it keeps months only."""
+    return not (
+        filters.regions
+        or filters.municipalities
+        or filters.phenomena
+        or filters.agencies
+        or filters.handling
+    )
 
 
 def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """The filters' months, or the months the viewer has facilitator data for."""
     if filters.start and filters.end:
         return filters.start, filters.end
+    # the viewer's rows of the per-agency rollup exist for exactly the months in which a row of
+    # rollup_facilitator_month is visible to them, and are found by its grain's index
     row = conn.execute(
-        text("select min(month) as a, max(month) as b from rollup_facilitator_month")
+        text("select min(month) as a, max(month) as b from rollup_facilitator_viewer_month")
     ).one()
     if row.a is None:
         return None
@@ -74,16 +97,106 @@ def facilitator_components(
 def _components(
     conn: Connection, viewer: Viewer, filters: Filters, half_life_days: int, *, names: bool
 ) -> pd.DataFrame:
-    # names=False leaves display_name empty and skips the entity join: under row-level security
-    # each entity row costs a lookup of a visible link, and the previous period needs only ranks
+    # names=False leaves display_name empty (and, from the per-agency rollup, the own_*
+    # components zero): the previous period needs only ranks
     span = _period(conn, filters)
     if not viewer.sees_rows or span is None:
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
-    clause, params = where(replace(filters, start=start, end=end))
+    period = replace(filters, start=start, end=end)
+    if per_viewer(filters):
+        clause, params = where(period, MONTHS_ONLY)
+        sql = text(_viewer_components_sql(clause, own=names))
+    else:
+        clause, params = where(period)
+        sql = text(_link_components_sql(clause))
     reference = add_months(end, 1) - dt.timedelta(days=1)
-    sql = text(
-        f"""
+    params |= {
+        **scoring.quality_params(),
+        "reference": reference,
+        "half_life": float(max(1, half_life_days)),
+        "own": viewer.agency,
+    }
+    df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
+    for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
+        df[col] = df[col].astype(float)
+    if names and len(df):
+        visible = _display_names(conn, df["entity_id"].tolist())
+        df["display_name"] = [visible.get(e) for e in df["entity_id"].tolist()]
+    return df
+
+
+def _display_names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """The names of those entities the viewer may see (row-level security on entity: a visible
+    link or intervention). Its policy looks up one visible link per entity; PostgreSQL plans
+    that as a bitmap scan, which reads every link of the entity first (hundreds per facilitator
+    at 10M signals), where an index scan stops at the first visible one: bitmap scans are off
+    for this statement only."""
+    before = conn.scalar(text("select current_setting('enable_bitmapscan')"))
+    conn.execute(text("select set_config('enable_bitmapscan', 'off', true)"))
+    try:
+        rows = conn.execute(
+            text("select id, display_name from entity where id = any(:ids)"), {"ids": ids}
+        ).all()
+    finally:
+        conn.execute(text("select set_config('enable_bitmapscan', :v, true)"), {"v": before})
+    return {int(r.id): r.display_name for r in rows}
+
+
+OWN_AGGREGATES = {
+    "own_agencies": ("(sum(own_signal_count) > 0)::int", "0"),
+    "own_network_ids": ("nsoc_array_cat_agg(own_network_ids)", "'{}'::bigint[]"),
+    "own_signals": ("sum(own_signal_count)", "0"),
+    "own_volume": (f"sum(own_weighted_count * {DECAY})", "0.0"),
+    "own_money": ("sum(own_weighted_amount)", "0.0"),
+    "own_severity": (
+        "sum(own_weighted_severity) / nullif(sum(own_weighted_count), 0)",
+        "null::float8",
+    ),
+}
+
+
+def _viewer_components_sql(clause: str, *, own: bool = True) -> str:
+    """The components from the viewer's rows of rollup_facilitator_viewer_month: one row per
+    month and entity, the distinct networks as the union of the months' arrays. own=False
+    leaves the own_* components zero (the previous period needs only ranks)."""
+    own_columns = ",\n".join(
+        f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
+    )
+    return f"""
+        with per_entity as (
+            select
+                entity_id,
+                max(facilitator_category) as category,
+                bit_count(bit_or(agency_bits)::bit(64)) as agencies,
+                nsoc_array_cat_agg(network_ids) as network_ids,
+                sum(signal_count) as signals,
+                sum(weighted_count * {DECAY}) as volume,
+                sum(weighted_amount) as money,
+                sum(weighted_severity) / nullif(sum(weighted_count), 0) as severity,
+                {own_columns}
+            from {VIEWER_ROLLUP}
+            where {clause}
+            group by entity_id
+        )
+
+        select p.entity_id, null::text as display_name,
+               coalesce(p.category, '') as category,
+               p.agencies,
+               (select count(distinct n) from unnest(p.network_ids) as n) as networks,
+               p.signals, p.volume, p.money, p.severity,
+               p.own_agencies,
+               (select count(distinct n) from unnest(p.own_network_ids) as n) as own_networks,
+               p.own_signals, p.own_volume, p.own_money, p.own_severity
+        from per_entity as p
+        order by p.entity_id
+        """  # noqa: S608 - clause and joins are built from constants; values are bound
+
+
+def _link_components_sql(clause: str) -> str:
+    """The components from rollup_facilitator_month (about one row per link), for the filters
+    the per-agency rollup cannot answer."""
+    return f"""
         with quality as (
             select r.code as reliability, c.code as credibility, r.w * c.w as weight
             from unnest(cast(:rel_codes as text[]), cast(:rel_w as float8[])) as r (code, w)
@@ -125,29 +238,14 @@ def _components(
             group by entity_id
         )
 
-        select p.entity_id, {"e.display_name" if names else "null::text"},
+        select p.entity_id, null::text as display_name,
                coalesce(p.category, '') as category,
                p.agencies, p.networks, p.signals, p.volume, p.money, p.severity,
                p.own_agencies, p.own_networks, p.own_signals, p.own_volume, p.own_money,
                p.own_severity
         from per_entity as p
-        {"left join entity as e on e.id = p.entity_id" if names else ""}
         order by p.entity_id
         """  # noqa: S608 - clause and joins are built from constants; values are bound
-    )
-    params |= {
-        "rel_codes": list(scoring.RELIABILITY_WEIGHT),
-        "rel_w": list(scoring.RELIABILITY_WEIGHT.values()),
-        "cred_codes": list(scoring.CREDIBILITY_WEIGHT),
-        "cred_w": list(scoring.CREDIBILITY_WEIGHT.values()),
-        "reference": reference,
-        "half_life": float(max(1, half_life_days)),
-        "own": viewer.agency,
-    }
-    df = frame(conn.execute(sql, params), COMPONENT_COLUMNS)
-    for col in MEASURES[3:] + tuple(f"own_{m}" for m in MEASURES[3:]):
-        df[col] = df[col].astype(float)
-    return df
 
 
 def facilitator_ranking(
@@ -187,9 +285,58 @@ def facilitator_ranking(
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per facilitator category: how many facilitators, signals, networks and reporting agencies
     (no entity shown); suppressed for viewers without row access."""
-    clause, params = where(filters)
-    sql = text(
-        f"""
+    if per_viewer(filters):
+        clause, params = where(filters, MONTHS_ONLY)
+        sql = text(_viewer_summary_sql(clause))
+    else:
+        clause, params = where(filters)
+        sql = text(_link_summary_sql(clause))
+    df = frame(conn.execute(sql, params), SUMMARY_COLUMNS)
+    df["amount_eur"] = df["amount_eur"].astype(float)
+    if not needs_suppression(viewer):
+        return df.assign(suppressed=False)
+    k = get_settings().suppression_k
+    out = suppress(df, count="signals", measures=("networks", "agencies", "amount_eur"), k=k)
+    few = (out["facilitators"] > 0) & (out["facilitators"] < k)
+    out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
+    out["suppressed"] = out["suppressed"] | few
+    return out
+
+
+def _viewer_summary_sql(clause: str) -> str:
+    """Per category from the viewer's rows of rollup_facilitator_viewer_month: first per entity
+    (its months), then per category; owners as the union of the bit masks, networks counted
+    over the union of the arrays."""
+    return f"""
+        with per_entity as (
+            select coalesce(facilitator_category, '') as category,
+                   entity_id,
+                   sum(signal_count) as signals,
+                   bit_or(agency_bits) as agency_bits,
+                   sum(amount_eur) as amount_eur,
+                   nsoc_array_cat_agg(network_ids) as network_ids
+            from {VIEWER_ROLLUP}
+            where {clause}
+            group by 1, 2
+        )
+
+        select category,
+               count(*) as facilitators,
+               sum(signals) as signals,
+               (select count(distinct n) from unnest(nsoc_array_cat_agg(network_ids)) as n)
+                   as networks,
+               bit_count(bit_or(agency_bits)::bit(64)) as agencies,
+               sum(amount_eur) as amount_eur
+        from per_entity
+        group by category
+        order by 3 desc, 1
+        """  # noqa: S608 - the clause is built from column constants; values are bound
+
+
+def _link_summary_sql(clause: str) -> str:
+    """Per category from rollup_facilitator_month, for the filters the per-agency rollup
+    cannot answer."""
+    return f"""
         select coalesce(facilitator_category, '') as category,
                count(distinct entity_id) as facilitators,
                sum(signal_count) as signals,
@@ -201,17 +348,6 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
         group by 1
         order by 3 desc, 1
         """  # noqa: S608 - the clause is built from column constants; values are bound
-    )
-    df = frame(conn.execute(sql, params), SUMMARY_COLUMNS)
-    df["amount_eur"] = df["amount_eur"].astype(float)
-    if not needs_suppression(viewer):
-        return df.assign(suppressed=False)
-    k = get_settings().suppression_k
-    out = suppress(df, count="signals", measures=("networks", "agencies", "amount_eur"), k=k)
-    few = (out["facilitators"] > 0) & (out["facilitators"] < k)
-    out["facilitators"] = out["facilitators"].astype("Float64").mask(few)
-    out["suppressed"] = out["suppressed"] | few
-    return out
 
 
 def facilitator_categories(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
