@@ -282,13 +282,10 @@ def test_the_seed_leaves_the_indexes_of_the_migrations(warehouse, databases):
         migrated.dispose()
 
 
-def _rollup_checksums(conn) -> dict[str, str]:
+def _rollup_rows(conn) -> dict[str, pd.DataFrame]:
     return {
-        name: conn.scalar(
-            text(
-                f"select md5(coalesce(string_agg(t::text, '|' order by {', '.join(grain)}), '')) "
-                f"from {name} as t"
-            )
+        name: pd.DataFrame(
+            conn.execute(text(f"select * from {name} order by {', '.join(grain)}")).mappings().all()
         )
         for name, grain in ROLLUPS.items()
     }
@@ -301,12 +298,14 @@ def test_a_bulk_rebuild_equals_the_ordinary_one(warehouse):
         outer = conn.begin()
         try:
             refresh_all(conn)
-            ordinary = _rollup_checksums(conn)
+            ordinary = _rollup_rows(conn)
             indexes = conn.execute(text(INDEXES)).all()
             refresh_all(conn, bulk=True)
-            assert _rollup_checksums(conn) == ordinary
+            bulk = _rollup_rows(conn)
             assert conn.execute(text(INDEXES)).all() == indexes
-            empty = "d41d8cd98f00b204e9800998ecf8427e"
-            assert all(c != empty for c in ordinary.values())
         finally:
             outer.rollback()
+    for name, rows in ordinary.items():
+        assert len(rows), name
+        # Sums of weights in double precision may differ in the last bits with the row order.
+        pd.testing.assert_frame_equal(bulk[name], rows, check_exact=False, rtol=1e-12)
