@@ -194,6 +194,39 @@ def test_drilldown_returns_the_cell_newest_first(warehouse, app_engine):
     assert len(in_region) == 5 and (in_region["region_code"] == spike["region_code"]).all()
 
 
+@pytest.mark.parametrize("agencies", [(), ("politie", "douane")])
+def test_drilldown_is_exactly_the_newest_rows_of_the_cell(warehouse, app_engine, agencies):
+    # Per municipality of the region, then merged (migration 0015): the same rows, in the same
+    # order, as the newest of the whole cell.
+    spike = warehouse.manifest["violence_spike"]
+    viewer = make_viewer("politie")
+    filters = Filters(start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 1), agencies=agencies)
+    rows = run(
+        app_engine,
+        viewer,
+        heatmaps.cell_signals,
+        filters=filters,
+        phenomenon="VIO_EXPLOSION",
+        region=spike["region_code"],
+        limit=40,
+    )
+    expected = raw(
+        warehouse,
+        "select s.source_ref from signal s join municipality m on m.gm_code = s.municipality_code "
+        "where s.audience_mask & :mask <> 0 and s.phenomenon_code = 'VIO_EXPLOSION' "
+        "and m.region_code = :region and s.observed_on >= '2023-01-01' "
+        "and s.observed_on < '2025-01-01' and (cardinality(cast(:owners as text[])) = 0 "
+        "or s.owner_agency = any(cast(:owners as text[]))) "
+        "order by s.observed_on desc, s.id desc limit 40",
+        viewer,
+        region=spike["region_code"],
+        owners=list(agencies),
+    )
+    assert len(expected) == 40
+    assert len({m for m in rows["municipality"]}) > 1
+    assert rows["source_ref"].tolist() == [r[0] for r in expected]
+
+
 SPIKE_WINDOW = Filters(start=dt.date(2023, 4, 1), end=dt.date(2024, 3, 1))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between
+from warehouse.planner import bitmap_scans_off
 from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
@@ -132,14 +133,10 @@ def _display_names(conn: Connection, ids: list[int]) -> dict[int, str]:
     that as a bitmap scan, which reads every link of the entity first (hundreds per facilitator
     at 10M signals), where an index scan stops at the first visible one: bitmap scans are off
     for this statement only."""
-    before = conn.scalar(text("select current_setting('enable_bitmapscan')"))
-    conn.execute(text("select set_config('enable_bitmapscan', 'off', true)"))
-    try:
+    with bitmap_scans_off(conn):
         rows = conn.execute(
             text("select id, display_name from entity where id = any(:ids)"), {"ids": ids}
         ).all()
-    finally:
-        conn.execute(text("select set_config('enable_bitmapscan', :v, true)"), {"v": before})
     return {int(r.id): r.display_name for r in rows}
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
+from warehouse.planner import bitmap_scans_off
 from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, signal_rollup, where
 from warehouse.settings import get_settings
@@ -235,20 +236,36 @@ def cell_signals(
     upper_month = min(d for d in (filters.end, month, dt.date(9999, 1, 1)) if d is not None)
     params["cell_from"], params["cell_to"] = lower, add_months(upper_month, 1)
     conditions.append("s.observed_on >= :cell_from and s.observed_on < :cell_to")
-    if region is not None:
-        conditions.append("m.region_code = :cell_region")
-        params["cell_region"] = region
     params["cell_limit"] = max(1, min(int(limit), DRILLDOWN_LIMIT))
-    sql = text(
-        f"""
-        select s.source_ref, s.owner_agency, s.phenomenon_code, s.observed_on,
-               m.name as municipality, m.region_code, s.node_code, s.amount_eur, s.severity,
-               s.reliability, s.credibility, s.handling_code
-        from signal as s
-        left join municipality as m on m.gm_code = s.municipality_code
-        where {" and ".join(conditions)}
-        order by s.observed_on desc, s.id desc
-        limit :cell_limit
-        """  # noqa: S608 - the clause is built from column constants; values are bound
+    newest = "order by s.observed_on desc, s.id desc limit :cell_limit"
+    signal_columns = (
+        "s.source_ref, s.owner_agency, s.phenomenon_code, s.observed_on, s.node_code, "
+        "s.amount_eur, s.severity, s.reliability, s.credibility, s.handling_code"
     )
-    return frame(conn.execute(sql, params), DRILLDOWN_COLUMNS)
+    # The newest rows of the cell come from walking an index backwards (migration 0015):
+    # (phenomenon, observed_on, id) for a month, or (municipality, phenomenon, observed_on, id)
+    # once per municipality of a region, each walk stopping at the limit.
+    if region is None:
+        sql = f"""
+            select {signal_columns}, m.name as municipality, m.region_code
+            from signal as s
+            left join municipality as m on m.gm_code = s.municipality_code
+            where {" and ".join(conditions)}
+            {newest}
+            """  # noqa: S608 - the clause is built from column constants; values are bound
+    else:
+        params["cell_region"] = region
+        sql = f"""
+            select s.*, m.name as municipality, m.region_code
+            from municipality as m
+            cross join lateral (
+                select {signal_columns}, s.id
+                from signal as s
+                where s.municipality_code = m.gm_code and {" and ".join(conditions)}
+                {newest}
+            ) as s
+            where m.region_code = :cell_region
+            {newest}
+            """  # noqa: S608 - the clause is built from column constants; values are bound
+    with bitmap_scans_off(conn):
+        return frame(conn.execute(text(sql), params), DRILLDOWN_COLUMNS)
