@@ -128,6 +128,10 @@ def _refresh(
     # Loads of different agencies may commit side by side: one refresh at a time, each seeing
     # the signals of the loads committed before it.
     conn.execute(text("select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"))
+    # Months of signals are spread over the whole table: with the server's default work_mem
+    # the bitmap of three months at 10M went lossy (every row of 200,000 pages rechecked) and
+    # the grouping sorted on disk. Local to the caller's transaction.
+    conn.execute(text("set local work_mem = '256MB'"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
     # The facilitator rollup weights signals by their evaluation: scoring.py's tables, bound.
     params: dict[str, object] = {"months": months, "lo": None, "hi": None, **quality_params()}
