@@ -51,22 +51,63 @@ NAIVE = {
 }
 
 
-def copy_recent_signals(conn: Connection, *, first: dt.date, n: int) -> None:
-    """A synthetic delivery: n copies (new source refs) of signals observed since `first`."""
+_SIGNAL_FIELDS = (
+    "phenomenon_code, observed_on, reported_at, municipality_code, node_code, origin_node_code, "
+    "lat, lon, h3_r5, h3_r7, h3_r9, amount_eur, quantity_kg, severity, reliability, "
+    "credibility, handling_code, audience_mask, network_id"
+)
+
+
+def busiest_agency(conn: Connection, *, first: dt.date) -> str:
+    """The agency that owns the most signals observed since `first` (a delivery's worst case)."""
+    return str(
+        conn.scalar(
+            text(
+                "select owner_agency from signal where observed_on >= :first "
+                "group by 1 order by count(*) desc, 1 limit 1"
+            ),
+            {"first": first},
+        )
+    )
+
+
+def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int) -> int:
+    """A synthetic delivery of one agency: n copies (new source refs, every field, and their
+    entity links) of its signals observed since `first`. Returns how many were copied."""
     conn.execute(
         text(
             """
-            insert into signal (owner_agency, source_ref, phenomenon_code, observed_on,
-                reported_at, municipality_code, amount_eur, severity, reliability,
-                credibility, handling_code, audience_mask)
-            select owner_agency, 'BENCH-' || id, phenomenon_code, observed_on,
-                   reported_at, municipality_code, amount_eur, severity, reliability,
-                   credibility, handling_code, audience_mask
-            from signal where observed_on >= :first order by id limit :n
+            create temp table bench_copy on commit drop as
+            select id as old_id,
+                   nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as new_id
+            from (
+                select id from signal where owner_agency = :agency and observed_on >= :first
+                order by id limit :n
+            ) as s
             """
         ),
-        {"first": first, "n": n},
+        {"agency": agency, "first": first, "n": n},
     )
+    copied = conn.execute(
+        text(
+            f"""
+            insert into signal (id, owner_agency, source_ref, {_SIGNAL_FIELDS})
+            select c.new_id, s.owner_agency, 'BENCH-' || s.id, {_SIGNAL_FIELDS}
+            from bench_copy as c join signal as s on s.id = c.old_id
+            order by c.new_id
+            """  # noqa: S608 (a constant column list)
+        )
+    ).rowcount
+    conn.execute(
+        text(
+            """
+            insert into signal_entity (signal_id, entity_id, role, audience_mask)
+            select c.new_id, l.entity_id, l.role, l.audience_mask
+            from bench_copy as c join signal_entity as l on l.signal_id = c.old_id
+            """
+        )
+    )
+    return int(copied)
 
 
 def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:

@@ -98,6 +98,9 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
+OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
+
 
 @dataclass(frozen=True)
 class RefreshResult:
@@ -113,16 +116,25 @@ def refresh_all(conn: Connection, *, bulk: bool = False) -> list[RefreshResult]:
     return _refresh(conn, None, bulk=bulk)
 
 
-def refresh_months(conn: Connection, months: list[dt.date]) -> list[RefreshResult]:
+def refresh_months(
+    conn: Connection, months: list[dt.date], *, owners: list[str] | None = None
+) -> list[RefreshResult]:
     """Rebuild only the rows of these months (first days), e.g. after a delivery touched them:
-    the same SQL as the full rebuild, restricted to the months' signals."""
+    the same SQL as the full rebuild, restricted to the months' signals. With `owners` (a
+    delivery's agency: its signals are the only ones it changed) the rollups that keep the owning
+    agency in their grain rebuild only those agencies' rows of the months; the ones folded over
+    owners (OWNERLESS) rebuild the months whole from the rollups refreshed before them."""
     if not months:
         return []
-    return _refresh(conn, sorted({m.replace(day=1) for m in months}))
+    return _refresh(conn, sorted({m.replace(day=1) for m in months}), owners=owners)
 
 
 def _refresh(
-    conn: Connection, months: list[dt.date] | None, *, bulk: bool = False
+    conn: Connection,
+    months: list[dt.date] | None,
+    *,
+    bulk: bool = False,
+    owners: list[str] | None = None,
 ) -> list[RefreshResult]:
     results = []
     # Loads of different agencies may commit side by side: one refresh at a time, each seeing
@@ -134,14 +146,27 @@ def _refresh(
     conn.execute(text("set local work_mem = '256MB'"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
     # The facilitator rollup weights signals by their evaluation: scoring.py's tables, bound.
-    params: dict[str, object] = {"months": months, "lo": None, "hi": None, **quality_params()}
+    params: dict[str, object] = {
+        "months": months,
+        "lo": None,
+        "hi": None,
+        "owners": None,
+        **quality_params(),
+    }
     if months:
         last = months[-1]
         params["lo"] = months[0]
         params["hi"] = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
     for name in ROLLUPS:
         # Table names come from the constant above, never from input.
-        if months is not None:
+        scoped = owners if months is not None and name not in OWNERLESS else None
+        params["owners"] = scoped
+        if scoped is not None:
+            conn.execute(
+                text(f"delete from {name} where month = any(:m) and owner_agency = any(:o)"),  # noqa: S608
+                {"m": months, "o": scoped},
+            )
+        elif months is not None:
             conn.execute(text(f"delete from {name} where month = any(:m)"), {"m": months})  # noqa: S608
         elif bulk:
             conn.execute(text(f"truncate {name}"))

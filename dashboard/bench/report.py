@@ -68,7 +68,7 @@ def render(report: Report) -> list[str]:
     if report.refresh:
         r = report.refresh
         lines.append(
-            f"delivery of {r['signals']:,} signals: insert {r['insert_s']} s, incremental "
+            f"delivery of {r['signals']:,} signals ({r['agency']}): insert {r['insert_s']} s, incremental "
             f"rollup refresh of {len(r['months'])} months {r['refresh_s']} s"
         )
     return lines

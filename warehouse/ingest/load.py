@@ -296,7 +296,7 @@ def _apply(
     _close_batch(conn, report)
     if refresh_rollups:
         step("rollups", 0.9)
-        rollups.refresh_months(conn, counts.months)
+        rollups.refresh_months(conn, counts.months, owners=[agency])
     step("done", 1.0)
     return report
 

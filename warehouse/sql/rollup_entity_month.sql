@@ -16,10 +16,17 @@ with links as (
     inner join signal as s on s.id = l.signal_id
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
-        cast(:months as date []) is null
-        or (
-            s.observed_on >= :lo and s.observed_on < :hi
-            and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
+        (
+            cast(:months as date []) is null
+            or (
+                s.observed_on >= :lo and s.observed_on < :hi
+                and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
+            )
+        )
+        -- :owners null: every owner; otherwise only these agencies' rows (a delivery's)
+        and (
+            cast(:owners as text []) is null
+            or s.owner_agency = any(cast(:owners as text []))
         )
 ),
 

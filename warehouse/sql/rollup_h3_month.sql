@@ -24,6 +24,11 @@ with signals as (
                 and date_trunc('month', s.observed_on)::date = any(cast(:months as date []))
             )
         )
+        -- :owners null: every owner; otherwise only these agencies' rows (a delivery's)
+        and (
+            cast(:owners as text []) is null
+            or s.owner_agency = any(cast(:owners as text []))
+        )
 ),
 
 grouped as (

@@ -26,7 +26,14 @@ from rollup_signal_month as r
 inner join agency as a on r.audience_mask & (1::bigint << a.bit) <> 0
 -- :months null rebuilds everything; otherwise only these months (incremental refresh)
 where
-    cast(:months as date []) is null
-    or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    (
+        cast(:months as date []) is null
+        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    )
+    -- :owners null: every owner; otherwise only these agencies' rows (a delivery's)
+    and (
+        cast(:owners as text []) is null
+        or r.owner_agency = any(cast(:owners as text []))
+    )
 group by 1, 2, 3, 4, 5, 6
 order by 1, 2

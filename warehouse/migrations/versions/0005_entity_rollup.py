@@ -75,8 +75,11 @@ def upgrade() -> None:
     for table in FAST_POLICY:
         op.execute(f"alter policy viewer_audience on {table} using ({ONCE})")
     # Fill it for a warehouse that already holds signals (the SQL refreshes by month when asked).
+    # The SQL is today's file in warehouse/sql/ (not frozen with this migration): bind every
+    # parameter it takes now, all null for "every month of every owner".
     op.get_bind().execute(
-        sa.text(SQL.read_text(encoding="utf-8")), {"months": None, "lo": None, "hi": None}
+        sa.text(SQL.read_text(encoding="utf-8")),
+        {"months": None, "lo": None, "hi": None, "owners": None},
     )
     op.execute(f"analyze {TABLE}")
 

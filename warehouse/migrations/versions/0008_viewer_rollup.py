@@ -67,8 +67,11 @@ def upgrade() -> None:
             month, phenomenon_code, region_code, entity_id, audience_mask);
         """
     )
+    # The SQL is today's file in warehouse/sql/ (not frozen with this migration): bind every
+    # parameter it takes now, all null for "every month of every owner".
     op.get_bind().execute(
-        sa.text(SQL.read_text(encoding="utf-8")), {"months": None, "lo": None, "hi": None}
+        sa.text(SQL.read_text(encoding="utf-8")),
+        {"months": None, "lo": None, "hi": None, "owners": None},
     )
     op.execute(f"analyze {TABLE}")
 
