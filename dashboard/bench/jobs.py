@@ -79,6 +79,7 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             "insert_s": round(inserted, 2),
             "refresh_s": round(refreshed, 2),
             "rollups": len(results),
+            "per_rollup_s": {r.rollup: round(r.seconds, 2) for r in results},
         }
     finally:
         engine.dispose()
