@@ -261,6 +261,12 @@ def test_every_rollup_can_refresh_by_month(rollup):
     # excepted): without the owner filter the other agencies' rows would be inserted twice.
     owned = "owner_agency = any(cast(:owners as text []))" in sql
     assert owned == (rollup not in rollups.OWNERLESS)
+    # ... and the rollups folded over owners only the keys the owners' rows had or have
+    assert set(rollups.NARROWED) == rollups.OWNERLESS
+    if rollup in rollups.NARROWED:
+        source, column = rollups.NARROWED[rollup]
+        assert column in ROLLUPS[rollup] and column in ROLLUPS[source]
+        assert f"{column} = any(cast(:keys as" in sql
 
 
 INDEXES = (
@@ -347,6 +353,35 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
             {"a": agency, "first": months[0]},
         ).rowcount
         assert changed > 10 and unlinked > 10
+        # a phenomenon, a map cell and a facilitator that other agencies share leave this
+        # agency's signals of the months altogether: only the keys as they were before the
+        # refresh say which rows of the owner-folded rollups changed
+        shared = (
+            "select {key} from signal as s join signal_entity as l on l.signal_id = s.id "
+            "where s.observed_on >= :first and {key} is not null and l.role = 'facilitator' "
+            "group by 1 having bool_or(owner_agency = :a) and bool_or(owner_agency <> :a) "
+            "order by count(*) desc, 1 limit 2"
+        )
+        for key, move in (
+            (
+                "phenomenon_code",
+                "update signal set phenomenon_code = :to where {mine} and {key} = :k",
+            ),
+            ("h3_r7", "update signal set h3_r7 = :to where {mine} and {key} = :k"),
+            (
+                "l.entity_id",
+                "delete from signal_entity where entity_id = :k "
+                "and signal_id in (select id from signal where {mine})",
+            ),
+        ):
+            gone, to = conn.execute(
+                text(shared.format(key=key)), {"a": agency, "first": months[0]}
+            ).scalars()
+            moved = conn.execute(
+                text(move.format(mine=mine, key=key)),
+                {"a": agency, "first": months[0], "k": gone, "to": to},
+            ).rowcount
+            assert moved > 0, key
         rollups.refresh_months(conn, months, owners=[agency])
         scoped = _rollup_rows(conn)
         # the rows it records are kept by difference, not counted: they must still be right
