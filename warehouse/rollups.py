@@ -171,32 +171,12 @@ def _refresh(
     touched: dict[str, set[object]] = {}
     for name in ROLLUPS:
         began = time.perf_counter()
-        # Table names and columns come from the constants above, never from input.
         if months is not None and owners is not None and name in sources:
             touched[name] = _keys(conn, name, sources[name], months, owners)
-        params["owners"] = params["keys"] = None
-        if months is not None and owners is not None and name not in OWNERLESS:
-            params["owners"] = owners
-            deleted = conn.execute(
-                text(f"delete from {name} where month = any(:m) and owner_agency = any(:o)"),  # noqa: S608
-                {"m": months, "o": owners},
-            ).rowcount
-        elif months is not None and owners is not None:
-            source, column = NARROWED[name]
-            params["keys"] = sorted(touched[source])  # type: ignore[type-var]
-            deleted = conn.execute(
-                text(f"delete from {name} where month = any(:m) and {column} = any(:k)"),  # noqa: S608
-                {"m": months, "k": params["keys"]},
-            ).rowcount
-        elif months is not None:
-            deleted = conn.execute(
-                text(f"delete from {name} where month = any(:m)"),  # noqa: S608
-                {"m": months},
-            ).rowcount
-        elif bulk:
-            conn.execute(text(f"truncate {name}"))
-        else:
-            conn.execute(text(f"delete from {name}"))  # noqa: S608
+        narrowed = months is not None and owners is not None and name in NARROWED
+        params["keys"] = sorted(touched[NARROWED[name][0]]) if narrowed else None  # type: ignore[type-var]
+        params["owners"] = owners if months is not None and name not in OWNERLESS else None
+        deleted = _delete(conn, name, params, bulk=bulk)
         with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
             sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
             inserted = conn.execute(text(sql), params).rowcount
@@ -216,6 +196,22 @@ def _refresh(
         )
         results.append(RefreshResult(name, rows, time.perf_counter() - began))
     return results
+
+
+def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:
+    """Empty what the refresh rebuilds: the rollup's rows of the months, of the owners or with
+    the keys when given, or all of it; returns how many rows went (0 for all of it)."""
+    # Table names and columns come from the constants above, never from input.
+    if params["months"] is None:
+        conn.execute(text(f"truncate {name}" if bulk else f"delete from {name}"))  # noqa: S608
+        return 0
+    where = "month = any(:months)"
+    if params["owners"] is not None:
+        where += " and owner_agency = any(:owners)"
+    if params["keys"] is not None:
+        where += f" and {NARROWED[name][1]} = any(:keys)"
+    bound = {k: params[k] for k in ("months", "owners", "keys")}
+    return int(conn.execute(text(f"delete from {name} where {where}"), bound).rowcount)  # noqa: S608
 
 
 def _rows_after(conn: Connection, name: str, deleted: int, inserted: int) -> int:
