@@ -99,14 +99,7 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Rollups folded over the owning agencies. A refresh for some owners rebuilds, in the months,
-# their rows whose key (a grain column) occurs among those owners' rows of the rollup each is
-# built from, before or after that one's refresh: only those can have changed.
-NARROWED: dict[str, tuple[str, str]] = {
-    "rollup_entity_set_month": ("rollup_entity_month", "phenomenon_code"),
-    "rollup_h3_viewer_month": ("rollup_h3_month", "h3_r7"),
-    "rollup_facilitator_viewer_month": ("rollup_facilitator_month", "entity_id"),
-}
+# Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
 OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
 
 
@@ -160,28 +153,19 @@ def _refresh(
         "lo": None,
         "hi": None,
         "owners": None,
-        "keys": None,
         **quality_params(),
     }
     if months:
         last = months[-1]
         params["lo"] = months[0]
         params["hi"] = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    sources = {source: column for source, column in NARROWED.values()}
-    touched: dict[str, set[object]] = {}
     for name in ROLLUPS:
         began = time.perf_counter()
-        if months is not None and owners is not None and name in sources:
-            touched[name] = _keys(conn, name, sources[name], months, owners)
-        narrowed = months is not None and owners is not None and name in NARROWED
-        params["keys"] = sorted(touched[NARROWED[name][0]]) if narrowed else None  # type: ignore[type-var]
         params["owners"] = owners if months is not None and name not in OWNERLESS else None
         deleted = _delete(conn, name, params, bulk=bulk)
         with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
             sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
             inserted = conn.execute(text(sql), params).rowcount
-        if name in touched:
-            touched[name] |= _keys(conn, name, sources[name], months or [], owners or [])
         # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
         conn.execute(text(f"analyze {name}"))
         rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
@@ -199,8 +183,8 @@ def _refresh(
 
 
 def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:
-    """Empty what the refresh rebuilds: the rollup's rows of the months, of the owners or with
-    the keys when given, or all of it; returns how many rows went (0 for all of it)."""
+    """Empty what the refresh rebuilds: the rollup's rows of the months (of the owners, when
+    given), or all of it; returns how many rows went (0 for all of it)."""
     # Table names and columns come from the constants above, never from input.
     if params["months"] is None:
         conn.execute(text(f"truncate {name}" if bulk else f"delete from {name}"))  # noqa: S608
@@ -208,9 +192,7 @@ def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: boo
     where = "month = any(:months)"
     if params["owners"] is not None:
         where += " and owner_agency = any(:owners)"
-    if params["keys"] is not None:
-        where += f" and {NARROWED[name][1]} = any(:keys)"
-    bound = {k: params[k] for k in ("months", "owners", "keys")}
+    bound = {k: params[k] for k in ("months", "owners")}
     return int(conn.execute(text(f"delete from {name} where {where}"), bound).rowcount)  # noqa: S608
 
 
@@ -224,11 +206,3 @@ def _rows_after(conn: Connection, name: str, deleted: int, inserted: int) -> int
     if before is None:
         return int(conn.scalar(text(f"select count(*) from {name}")) or 0)  # noqa: S608
     return int(before) - deleted + inserted
-
-
-def _keys(
-    conn: Connection, name: str, column: str, months: list[dt.date], owners: list[str]
-) -> set[object]:
-    """The distinct values of a grain column among these owners' rows of the months."""
-    sql = f"select distinct {column} from {name} where month = any(:m) and owner_agency = any(:o)"  # noqa: S608
-    return set(conn.scalars(text(sql), {"m": months, "o": owners}))

@@ -17,13 +17,6 @@ select
 from rollup_entity_month as r
 -- :months null rebuilds everything; otherwise only these months (incremental refresh)
 where
-    (
-        cast(:months as date []) is null
-        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
-    )
-    -- :keys null: every key; otherwise only these (a delivery's refresh, rollups.NARROWED)
-    and (
-        cast(:keys as text []) is null
-        or r.phenomenon_code = any(cast(:keys as text []))
-    )
+    cast(:months as date []) is null
+    or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
 group by 1, 2, 3, 4

@@ -39,15 +39,8 @@ visible as (
         on q.reliability = f.reliability::text and q.credibility = f.credibility
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
-        (
-            cast(:months as date []) is null
-            or (f.month >= :lo and f.month < :hi and f.month = any(cast(:months as date [])))
-        )
-        -- :keys null: every key; otherwise only these (a delivery's refresh, rollups.NARROWED)
-        and (
-            cast(:keys as bigint []) is null
-            or f.entity_id = any(cast(:keys as bigint []))
-        )
+        cast(:months as date []) is null
+        or (f.month >= :lo and f.month < :hi and f.month = any(cast(:months as date [])))
 )
 
 insert into rollup_facilitator_viewer_month (

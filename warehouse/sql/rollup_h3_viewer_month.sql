@@ -20,15 +20,8 @@ with visible as (
     inner join agency as a on r.audience_mask & (1::bigint << a.bit) <> 0
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
-        (
-            cast(:months as date []) is null
-            or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
-        )
-        -- :keys null: every key; otherwise only these (a delivery's refresh, rollups.NARROWED)
-        and (
-            cast(:keys as text []) is null
-            or r.h3_r7 = any(cast(:keys as text []))
-        )
+        cast(:months as date []) is null
+        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
 )
 
 insert into rollup_h3_viewer_month (

@@ -63,11 +63,8 @@ def upgrade() -> None:
         end $$;
         """
     )
-    # The SQL is today's file in warehouse/sql/ (not frozen with this migration): bind every
-    # parameter it takes now, all null for "every month and key".
     op.get_bind().execute(
-        sa.text(SQL.read_text(encoding="utf-8")),
-        {"months": None, "lo": None, "hi": None, "keys": None},
+        sa.text(SQL.read_text(encoding="utf-8")), {"months": None, "lo": None, "hi": None}
     )
     op.execute(f"analyze {TABLE}")
 

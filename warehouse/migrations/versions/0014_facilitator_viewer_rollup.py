@@ -74,11 +74,9 @@ def upgrade() -> None:
         end $$;
         """
     )
-    # The SQL is today's file in warehouse/sql/ (not frozen with this migration): bind every
-    # parameter it takes now, all null for "every month and key".
     op.get_bind().execute(
         sa.text(SQL.read_text(encoding="utf-8")),
-        {"months": None, "lo": None, "hi": None, "keys": None, **quality_params()},
+        {"months": None, "lo": None, "hi": None, **quality_params()},
     )
     op.execute(f"analyze {TABLE}")
 
