@@ -8,6 +8,8 @@ import datetime as dt
 
 from sqlalchemy import Connection, text
 
+from warehouse.ingest.upsert import SIGNAL_FIELDS
+
 NAIVE = {
     "heatmap_region": """
         select m.region_code, s.phenomenon_code, count(*), sum(s.amount_eur),
@@ -51,13 +53,6 @@ NAIVE = {
 }
 
 
-_SIGNAL_FIELDS = (
-    "phenomenon_code, observed_on, reported_at, municipality_code, node_code, origin_node_code, "
-    "lat, lon, h3_r5, h3_r7, h3_r9, amount_eur, quantity_kg, severity, reliability, "
-    "credibility, handling_code, audience_mask, network_id"
-)
-
-
 def busiest_agency(conn: Connection, *, first: dt.date) -> str:
     """The agency that owns the most signals observed since `first` (a delivery's worst case)."""
     return str(
@@ -91,8 +86,8 @@ def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int
     copied = conn.execute(
         text(
             f"""
-            insert into signal (id, owner_agency, source_ref, {_SIGNAL_FIELDS})
-            select c.new_id, s.owner_agency, 'BENCH-' || s.id, {_SIGNAL_FIELDS}
+            insert into signal (id, owner_agency, source_ref, {SIGNAL_FIELDS})
+            select c.new_id, s.owner_agency, 'BENCH-' || s.id, {SIGNAL_FIELDS}
             from bench_copy as c join signal as s on s.id = c.old_id
             order by c.new_id
             """  # noqa: S608 (a constant column list)

@@ -90,7 +90,8 @@ where coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym) is null a
   and l.municipality_code is not distinct from a.municipality_code;
 """
 
-_FIELDS = (
+# The delivered fields of a signal (every column but id, owner and source reference).
+SIGNAL_FIELDS = (
     "phenomenon_code, observed_on, reported_at, municipality_code, node_code, origin_node_code, "
     "lat, lon, h3_r5, h3_r7, h3_r9, amount_eur, quantity_kg, severity, reliability, "
     "credibility, handling_code, audience_mask, network_id"
@@ -98,10 +99,10 @@ _FIELDS = (
 # The network's id is joined where a statement needs it (`nw`): writing it into every staged
 # row first cost a rewrite of the staging table.
 _ST_FIELDS = ", ".join(
-    "nw.id" if f.strip() == "network_id" else f"st.{f.strip()}" for f in _FIELDS.split(",")
+    "nw.id" if f.strip() == "network_id" else f"st.{f.strip()}" for f in SIGNAL_FIELDS.split(",")
 )
 _NETWORK_JOIN = "left join network nw on nw.code = st.network_code"
-_S_FIELDS = ", ".join(f"s.{f.strip()}" for f in _FIELDS.split(","))
+_S_FIELDS = ", ".join(f"s.{f.strip()}" for f in SIGNAL_FIELDS.split(","))
 
 _MATCH = f"""
 create temp table ingest_match on commit drop as
@@ -134,7 +135,7 @@ where m.changed;
 """
 
 _UPDATE = f"""
-update signal s set ({_FIELDS}) = ({_ST_FIELDS})
+update signal s set ({SIGNAL_FIELDS}) = ({_ST_FIELDS})
 from ingest_signal st join ingest_match m on m.line_no = st.line_no
 {_NETWORK_JOIN}
 where m.changed and s.id = m.signal_id;
@@ -151,7 +152,7 @@ from (
     where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
     order by st.line_no
 ) as fresh;
-insert into signal (id, owner_agency, source_ref, {_FIELDS})
+insert into signal (id, owner_agency, source_ref, {SIGNAL_FIELDS})
 select n.signal_id, :agency, st.source_ref, {_ST_FIELDS}
 from ingest_signal st join ingest_new n on n.line_no = st.line_no
 {_NETWORK_JOIN}
