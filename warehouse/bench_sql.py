@@ -66,9 +66,9 @@ def busiest_agency(conn: Connection, *, first: dt.date) -> str:
     )
 
 
-def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int) -> int:
+def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int) -> list[int]:
     """A synthetic delivery of one agency: n copies (new source refs, every field, and their
-    entity links) of its signals observed since `first`. Returns how many were copied."""
+    entity links) of its signals observed since `first`. Returns the copies' ids."""
     conn.execute(
         text(
             """
@@ -83,16 +83,17 @@ def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int
         ),
         {"agency": agency, "first": first, "n": n},
     )
-    copied = conn.execute(
+    copied = conn.scalars(
         text(
             f"""
             insert into signal (id, owner_agency, source_ref, {SIGNAL_FIELDS})
             select c.new_id, s.owner_agency, 'BENCH-' || s.id, {SIGNAL_FIELDS}
             from bench_copy as c join signal as s on s.id = c.old_id
             order by c.new_id
+            returning id
             """  # noqa: S608 (a constant column list)
         )
-    ).rowcount
+    ).all()
     conn.execute(
         text(
             """
@@ -102,7 +103,28 @@ def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int
             """
         )
     )
-    return int(copied)
+    return sorted(copied)
+
+
+def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> int:
+    """A correction as a delivery makes it: the agency's first signal of the month gets another
+    severity. Returns its id."""
+    return int(
+        conn.scalar(
+            text(
+                """
+                update signal set severity = 6 - severity
+                where id = (
+                    select id from signal where owner_agency = :agency
+                        and observed_on >= :month and observed_on < :month + interval '1 month'
+                    order by id limit 1
+                )
+                returning id
+                """
+            ),
+            {"agency": agency, "month": month},
+        )
+    )
 
 
 def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:

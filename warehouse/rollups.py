@@ -102,12 +102,36 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
 # Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
 OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
 
+# Rollups built from another rollup (refreshed before them) instead of from the signals.
+SOURCES = {
+    "rollup_viewer_month": "rollup_signal_month",
+    "rollup_entity_set_month": "rollup_entity_month",
+    "rollup_h3_viewer_month": "rollup_h3_month",
+    "rollup_facilitator_viewer_month": "rollup_facilitator_month",
+}
+
+# How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,
+# `excluded`: the new signals' row). Every column not named here and not in the grain is a count
+# or a sum, and adds up; a test checks the result against a full rebuild.
+_UNION = "array(select distinct u from unnest(old.{c} || excluded.{c}) as u order by u)"
+_MERGE = {
+    "region_code": "excluded.{c}",  # follows the municipality in the grain
+    "facilitator_category": "greatest(old.{c}, excluded.{c})",
+    "last_reported_at": "greatest(old.{c}, excluded.{c})",
+    "agency_bits": "old.{c} | excluded.{c}",
+    # sorted distinct id arrays: their union
+    "entity_ids": _UNION,
+    "network_ids": _UNION,
+    "own_network_ids": _UNION,
+}
+_SUM = "coalesce(old.{c} + excluded.{c}, old.{c}, excluded.{c})"  # a sum of nulls stays null
+
 
 @dataclass(frozen=True)
 class RefreshResult:
     rollup: str
     rows: int
-    seconds: float = 0.0  # its delete, rebuild and analyze
+    seconds: float = 0.0  # its delete, rebuild (or merge) and analyze
 
 
 def refresh_all(conn: Connection, *, bulk: bool = False) -> list[RefreshResult]:
@@ -119,16 +143,27 @@ def refresh_all(conn: Connection, *, bulk: bool = False) -> list[RefreshResult]:
 
 
 def refresh_months(
-    conn: Connection, months: list[dt.date], *, owners: list[str] | None = None
+    conn: Connection,
+    months: list[dt.date],
+    *,
+    owners: list[str] | None = None,
+    added: list[int] | None = None,
 ) -> list[RefreshResult]:
     """Rebuild only the rows of these months (first days), e.g. after a delivery touched them:
     the same SQL as the full rebuild, restricted to the months' signals. With `owners` (a
     delivery's agency: its signals are the only ones it changed) the rollups that keep the owning
     agency in their grain rebuild only those agencies' rows of the months; the ones folded over
-    owners (OWNERLESS) rebuild the months whole from the rollups refreshed before them."""
-    if not months:
+    owners (OWNERLESS) rebuild the months whole from the rollups refreshed before them.
+
+    `added`: ids of signals new since the last refresh (a delivery's inserts, owned by `owners`)
+    in other months than those rebuilt. Their counts are added to the rollups' rows (the same
+    SQL restricted to them, merged with ON CONFLICT): the work follows the delivery, not the
+    agency's signals in the months. Corrected signals need their months rebuilt: a count can be
+    merged, a distinct set or a maximum cannot be taken back."""
+    rebuilt = sorted({m.replace(day=1) for m in months})
+    if not rebuilt and not added:
         return []
-    return _refresh(conn, sorted({m.replace(day=1) for m in months}), owners=owners)
+    return _refresh(conn, rebuilt, owners=owners, added=added or None)
 
 
 def _refresh(
@@ -137,6 +172,7 @@ def _refresh(
     *,
     bulk: bool = False,
     owners: list[str] | None = None,
+    added: list[int] | None = None,
 ) -> list[RefreshResult]:
     results = []
     # Loads of different agencies may commit side by side: one refresh at a time, each seeing
@@ -148,26 +184,33 @@ def _refresh(
     conn.execute(text("set local work_mem = '256MB'"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
     # The facilitator rollup weights signals by their evaluation: scoring.py's tables, bound.
-    params: dict[str, object] = {
-        "months": months,
-        "lo": None,
-        "hi": None,
-        "owners": None,
-        **quality_params(),
-    }
-    if months:
-        last = months[-1]
-        params["lo"] = months[0]
-        params["hi"] = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    params: dict[str, object] = {**_bounds(months), "owners": None, "added": None}
+    params.update(quality_params())
+    merged: dict[str, object] | None = None
+    if added:
+        # The new signals' months, less those rebuilt (which count every signal of theirs).
+        found = conn.scalars(
+            text(
+                "select distinct date_trunc('month', observed_on)::date from signal "
+                "where id = any(:ids)"
+            ),
+            {"ids": added},
+        ).all()
+        rest = sorted(set(found) - set(months or []))
+        if rest:
+            merged = {**params, **_bounds(rest), "owners": owners, "added": added}
     for name in ROLLUPS:
         began = time.perf_counter()
-        params["owners"] = owners if months is not None and name not in OWNERLESS else None
-        deleted = _delete(conn, name, params, bulk=bulk)
-        with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
-            sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-            inserted = conn.execute(text(sql), params).rowcount
-        # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
-        conn.execute(text(f"analyze {name}"))
+        deleted = inserted = 0
+        if months is None or months:
+            params["owners"] = owners if months is not None and name not in OWNERLESS else None
+            deleted = _delete(conn, name, params, bulk=bulk)
+            with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
+                inserted = conn.execute(text(_sql(name)), params).rowcount
+            # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
+            conn.execute(text(f"analyze {name}"))
+        if merged is not None:
+            inserted += _merge(conn, name, merged)
         rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
         conn.execute(
             text(
@@ -180,6 +223,71 @@ def _refresh(
         )
         results.append(RefreshResult(name, rows, time.perf_counter() - began))
     return results
+
+
+def _bounds(months: list[dt.date] | None) -> dict[str, object]:
+    """The SQL's month parameters: the months, and the dates they lie between (for the index)."""
+    if not months:
+        return {"months": months, "lo": None, "hi": None}
+    last = months[-1]
+    following = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    return {"months": months, "lo": months[0], "hi": following}
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
+    """Add the new signals' rows to the rollup: its SQL restricted to them (a rollup built from
+    another reads that one's new rows) into a temporary table, merged into the rollup on its
+    grain. Returns how many rows are new in the rollup."""
+    delta = f"delta_{name}"
+    sql = _sql(name)
+    sql = _replace_once(sql, f"insert into {name} (", f"insert into {delta} (")
+    if name in SOURCES:
+        source = SOURCES[name]
+        sql = _replace_once(sql, f"from {source} as ", f"from delta_{source} as ")
+    # Table and column names below come from this module's constants and the catalogue.
+    conn.execute(text(f"drop table if exists {delta}"))
+    conn.execute(text(f"create temp table {delta} (like {name}) on commit drop"))
+    conn.execute(text(sql), params)
+    grain = ROLLUPS[name]
+    columns = conn.scalars(
+        text(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'public' and table_name = :t order by ordinal_position"
+        ),
+        {"t": name},
+    ).all()
+    merge = ", ".join(
+        f"{c} = " + _MERGE.get(c, _SUM).format(c=c) for c in columns if c not in grain
+    )
+    listed = ", ".join(columns)
+    return int(
+        conn.scalar(
+            text(
+                f"""
+                with merged as (
+                    insert into {name} as old ({listed})
+                    select {listed} from {delta}
+                    on conflict ({", ".join(grain)}) do update set {merge}
+                    returning (xmax = 0) as fresh
+                )
+                select count(*) filter (where fresh) from merged
+                """  # noqa: S608
+            )
+        )
+        or 0
+    )
+
+
+def _replace_once(sql: str, old: str, new: str) -> str:
+    """The rollup SQL with one phrase replaced; fails when the phrase is not there exactly once
+    (a rollup file changed shape: better no refresh than a wrong one)."""
+    if sql.count(old) != 1:
+        raise RuntimeError(f"rollup SQL: expected {old!r} once, found it {sql.count(old)} times")
+    return sql.replace(old, new)
 
 
 def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:

@@ -68,8 +68,9 @@ def render(report: Report) -> list[str]:
     if report.refresh:
         r = report.refresh
         lines.append(
-            f"delivery of {r['signals']:,} signals ({r['agency']}): insert {r['insert_s']} s, incremental "
-            f"rollup refresh of {len(r['months'])} months {r['refresh_s']} s"
+            f"delivery of {r['signals']:,} new signals ({r['agency']}) in {len(r['months'])} "
+            f"months: insert {r['insert_s']} s, incremental rollup refresh {r['refresh_s']} s; "
+            f"with one correction (its month rebuilt for {r['agency']}) {r['corrected_refresh_s']} s"
         )
     return lines
 

@@ -58,6 +58,7 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     # one agency's delivery: at most 500 copies of its signals of the last three months
     refresh = report["refresh"]
     assert 0 < refresh["signals"] <= 500 and refresh["refresh_s"] >= 0
+    assert refresh["corrected_refresh_s"] >= 0
     assert refresh["agency"] in {a.code for a in agencies()}
     assert report["briefing"]["pdf_bytes"] > 0
     assert report["browser"] == [] and report["export"] == {}

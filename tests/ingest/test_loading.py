@@ -90,9 +90,10 @@ def test_person_identifiers_never_reach_the_database_in_clear(fresh):
 
 
 def test_rollups_follow_a_load_incrementally(fresh):
-    # Each delivery refreshes only its own agency's rows of the months it touched (and the
-    # rollups folded over owners whole): two agencies in the same months, a correction that
-    # moves a signal to another month, and a second agency's correction after the first's load.
+    # Each delivery merges its new signals into the rollups and rebuilds, for its own agency,
+    # the months its corrections touched (the rollups folded over owners whole): two agencies in
+    # the same months, a correction that moves a signal to another month, and a second agency's
+    # correction after the first's load.
     deliver(fresh, csv_bytes([row("R-1"), row("R-2", observed_on="2023-05-01")]))
     deliver(fresh, csv_bytes([row("D-1"), row("D-2", severity="2")]), "d1.csv", agency="douane")
     deliver(fresh, csv_bytes([row("R-2", observed_on="2023-07-01"), row("R-3")]), "b2.csv")

@@ -25,7 +25,7 @@ from warehouse.ingest.formats import DeliveryRejected, ParseError
 from warehouse.ingest.pseudonyms import pseudonymise
 from warehouse.ingest.reference import Reference, load_reference
 from warehouse.ingest.report import QuarantinedRow, Report
-from warehouse.ingest.upsert import apply_batch
+from warehouse.ingest.upsert import apply_batch, new_signal_ids
 from warehouse.ingest.validate import Reasons, check_signals
 
 Progress = Callable[[str, float], None]
@@ -296,7 +296,8 @@ def _apply(
     _close_batch(conn, report)
     if refresh_rollups:
         step("rollups", 0.9)
-        rollups.refresh_months(conn, counts.months, owners=[agency])
+        # Corrections rebuild their months for the agency; new signals are added to the rollups.
+        rollups.refresh_months(conn, counts.months, owners=[agency], added=new_signal_ids(conn))
     step("done", 1.0)
     return report
 

@@ -181,9 +181,10 @@ select
     (select count(*) from ingest_match where not changed) as unchanged
 """
 
-_MONTHS = """
+# The months a correction moved a signal out of or into: the rollups rebuild them for the agency.
+_CHANGED_MONTHS = """
 select date_trunc('month', st.observed_on)::date from ingest_signal st
-where not exists (select 1 from ingest_match m where m.line_no = st.line_no and not m.changed)
+join ingest_match m on m.line_no = st.line_no and m.changed
 union
 select date_trunc('month', m.old_observed_on)::date from ingest_match m where m.changed
 """
@@ -194,7 +195,7 @@ class Counts:
     inserted: int
     updated: int
     unchanged: int
-    months: list[dt.date]
+    months: list[dt.date]  # of the corrected signals, before and after
 
 
 def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
@@ -211,5 +212,10 @@ def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
             if statement.strip():
                 conn.execute(text(statement), {"agency": agency, "batch": batch_id})
     row = conn.execute(text(_COUNTS)).one()
-    months = sorted(conn.scalars(text(_MONTHS)).all())
+    months = sorted(conn.scalars(text(_CHANGED_MONTHS)).all())
     return Counts(int(row.inserted), int(row.updated), int(row.unchanged), months)
+
+
+def new_signal_ids(conn: Connection) -> list[int]:
+    """The ids of the signals the batch just applied inserted (same transaction)."""
+    return list(conn.scalars(text("select signal_id from ingest_new order by signal_id")))

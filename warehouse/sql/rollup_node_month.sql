@@ -27,6 +27,12 @@ with signals as (
             cast(:owners as text []) is null
             or s.owner_agency = any(cast(:owners as text []))
         )
+        -- :added null: every signal; otherwise only these new ones (a delivery's), whose
+        -- counts are added to the rollup's rows (warehouse/rollups.py)
+        and (
+            cast(:added as bigint []) is null
+            or s.id = any(cast(:added as bigint []))
+        )
 )
 
 insert into rollup_node_month (
