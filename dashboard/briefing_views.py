@@ -95,11 +95,14 @@ def facilitators_section(ctx: Context) -> list[Block]:
     top = ranked[ranked["rank_in_category"] <= TOP_PER_CATEGORY].sort_values(
         ["category", "rank_in_category"]
     )
+    names = facilitators.entity_names(
+        conn=ctx.conn, viewer=ctx.viewer, ids=tuple(int(i) for i in top["entity_id"])
+    )
     named: tuple[tuple[str, ...], ...] = tuple(
         (
             str(r["category"]),
             str(int(r["rank_in_category"])),
-            str(r["display_name"]),
+            str(names.get(int(r["entity_id"]), "")),
             f"{float(r['score']):.0f}",
             fmt_int(int(r["agencies"]), lang),
             fmt_int(int(r["networks"]), lang),

@@ -39,6 +39,13 @@ def count(value: object) -> str:
     return f"< {k}" if pd.isna(value) else fmt_int(float(value), lang)  # type: ignore[arg-type]
 
 
+def named(rows: pd.DataFrame) -> pd.DataFrame:
+    """These rows of the ranking with their names (looked up for the rows shown only)."""
+    ids = tuple(int(i) for i in rows["entity_id"])
+    names = cached_read(viewer, facilitators.entity_names, ids=ids)
+    return rows.assign(display_name=[names.get(i) for i in ids])
+
+
 if not viewer.sees_rows:
     st.info(t("facilitators_aggregate_only", lang))
     st.subheader(t("per_category", lang))
@@ -99,7 +106,7 @@ m3.metric(
     t("score_from_partners", lang),
     f"{fmt_decimal(100 * (1 - float(ranked['own_score'].sum()) / total_score), lang, 0)} %",
 )
-top = ranked.head(15)
+top = named(ranked.head(15))
 lens = pd.concat(
     [
         pd.DataFrame(
@@ -134,7 +141,7 @@ charts.show(
     width="stretch",
 )
 st.markdown(f"**{t('only_partners_list', lang)}**")
-only = shared_only.head(15)
+only = named(shared_only.head(15))
 st.table(
     pd.DataFrame(
         {
@@ -157,7 +164,7 @@ category = st.selectbox(
     key="facilitator_categorie",
 )
 shown = ranked[ranked["category"] == category] if category else ranked
-shown = shown.head(50)
+shown = named(shown.head(50))
 rank_col = "rank_in_category" if category else "rank"
 
 

@@ -46,6 +46,8 @@ NO_ARGS: Callable[[Filters], dict[str, Any]] = lambda f: {}  # noqa: E731
 WITH_FILTERS: Callable[[Filters], dict[str, Any]] = lambda f: {"filters": f}  # noqa: E731
 # Entity 1 is a network member reported under many audiences in the small seed.
 ENTITY: Callable[[Filters], dict[str, Any]] = lambda f: {"entity_id": 1}  # noqa: E731
+# Entities visible to some agencies and not to others (names are looked up for shown rows).
+ENTITY_IDS = tuple(range(1, 3001))
 
 
 def _streamed(**kwargs: Any) -> list:
@@ -111,6 +113,7 @@ CATALOGUE: dict[str, Call] = {
         lambda f: {"filters": f, "weights": Weights(money=1.0), "half_life_days": 90},
     ),
     "facilitators.category_summary": (facilitators.category_summary, WITH_FILTERS),
+    "facilitators.entity_names": (facilitators.entity_names, lambda f: {"ids": ENTITY_IDS}),
     "facilitators.facilitator_categories": (facilitators.facilitator_categories, NO_ARGS),
     "geo.hexagons": (geo.hexagons, WITH_FILTERS),
     "geo.hexagons_r5": (geo.hexagons, lambda f: {"filters": f, "resolution": 5}),
