@@ -83,13 +83,11 @@ with st.expander(t("weights_title", lang), icon=":material/tune:"):
         t("half_life", lang), 30, 720, scoring.HALF_LIFE_DAYS, step=30, key="halfwaardetijd"
     )
 weights = scoring.Weights(**{c: v / 100 for c, v in chosen.items()})
-ranked = cached_read(
-    viewer,
-    facilitators.facilitator_ranking,
-    filters=filters,
-    weights=weights,
-    half_life_days=int(half_life),
+# the database's part is kept while the weights change; scoring them is quick
+current, before = cached_read(
+    viewer, facilitators.ranking_components, filters=filters, half_life_days=int(half_life)
 )
+ranked = facilitators.ranked(current, before, weights)
 if ranked.empty:
     st.info(t("no_facilitators", lang))
     st.stop()

@@ -180,3 +180,51 @@ def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monk
 )
 def test_per_agency_rollup_only_when_months_alone_are_filtered(filters, expected):
     assert facilitators.per_viewer(filters) is expected
+
+
+def test_the_weights_change_the_ranking_without_the_database(app_engine):
+    # The page keeps ranking_components while the weights move and scores them again with
+    # `ranked`: that must be the ranking the one-call path gives for those weights.
+    from warehouse import scoring
+
+    viewer = make_viewer("politie")
+    money_only = scoring.Weights(agencies=0, networks=0, volume=0, money=1, severity=0)
+    with scoped(viewer, engine=app_engine) as conn:
+        current, before = facilitators.ranking_components(
+            conn=conn, viewer=viewer, filters=LAST_YEAR
+        )
+        direct = facilitators.facilitator_ranking(
+            conn=conn, viewer=viewer, filters=LAST_YEAR, weights=money_only
+        )
+    default = facilitators.ranked(current, before, scoring.DEFAULT_WEIGHTS)
+    again = facilitators.ranked(current, before, money_only)
+    pd.testing.assert_frame_equal(again, direct)
+    assert list(again["entity_id"][:20]) != list(default["entity_id"][:20])
+    # by money alone the first is the one with the most weighted money
+    assert again.iloc[0]["money"] == again["money"].max()
+
+
+def test_names_are_given_for_the_rows_asked_and_visible_only(warehouse, app_engine):
+    viewer = make_viewer("politie")
+    ranked = ranking(app_engine, "politie")
+    ids = tuple(int(i) for i in ranked["entity_id"].head(5))
+    with warehouse.engine.connect() as owner:
+        # entities with no link or intervention in politie's audience
+        hidden = owner.scalars(
+            text(
+                "select id from entity as e where not exists (select 1 from signal_entity as l "
+                "where l.entity_id = e.id and l.audience_mask & :m <> 0) and not exists "
+                "(select 1 from intervention as i where i.entity_id = e.id "
+                "and i.audience_mask & :m <> 0) order by id limit 50"
+            ),
+            {"m": viewer.mask},
+        ).all()
+    assert hidden
+    with scoped(viewer, engine=app_engine) as conn:
+        names = facilitators.entity_names(conn=conn, viewer=viewer, ids=ids)
+        assert ranked["display_name"].isna().all()  # the ranking itself carries no names
+        assert set(names) == set(ids) and all(names.values())
+        assert facilitators.entity_names(conn=conn, viewer=viewer, ids=(*ids, *hidden)) == names
+    manager = make_viewer("politie", "manager")
+    with scoped(manager, engine=app_engine) as conn:
+        assert facilitators.entity_names(conn=conn, viewer=manager, ids=ids) == {}

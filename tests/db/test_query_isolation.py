@@ -75,6 +75,9 @@ def _same(a, b) -> None:
         pd.testing.assert_frame_equal(
             a[keep].reset_index(drop=True), b[keep].reset_index(drop=True)
         )
+    elif isinstance(a, tuple):
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
     elif hasattr(a, "__dataclass_fields__"):
         for field in a.__dataclass_fields__:
             _same(getattr(a, field), getattr(b, field))

@@ -260,14 +260,31 @@ def facilitator_ranking(
     viewer's own agency's data (own_score, same scale) and the rank change against the previous
     period of equal length. Empty for viewers without row access. Without names (display_name
     empty): `entity_names` for the rows shown."""
+    current, before = ranking_components(
+        conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
+    )
+    return ranked(current, before, weights)
+
+
+def ranking_components(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    half_life_days: int = scoring.HALF_LIFE_DAYS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The components of the period and of the previous period of equal length (the database's
+    part of the ranking; `ranked` scores them, so a page can keep these while the weights
+    change)."""
     span = _period(conn, filters)
+    empty = pd.DataFrame(columns=COMPONENT_COLUMNS)
     if not viewer.sees_rows or span is None:
-        return pd.DataFrame(columns=RANKING_COLUMNS)
+        return empty, empty
     current = facilitator_components(
         conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
     )
     if current.empty:
-        return pd.DataFrame(columns=RANKING_COLUMNS)
+        return current, empty
     prev_start, prev_end = previous_period(*span)
     before = _components(
         conn,
@@ -276,11 +293,18 @@ def facilitator_ranking(
         half_life_days,
         own=False,
     )
-    ranked = scoring.rank(scoring.score(current, weights))
-    own = scoring.score(scoring.own_share(ranked), weights, reference=current)
-    ranked["own_score"] = own["score"].to_numpy()
+    return current, before
+
+
+def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights) -> pd.DataFrame:
+    """The ranking from `ranking_components` under these weights (no database)."""
+    if current.empty:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    out = scoring.rank(scoring.score(current, weights))
+    own = scoring.score(scoring.own_share(out), weights, reference=current)
+    out["own_score"] = own["score"].to_numpy()
     previous = scoring.rank(scoring.score(before, weights)) if len(before) else before
-    return scoring.rank_change(ranked, previous)[RANKING_COLUMNS]
+    return scoring.rank_change(out, previous)[RANKING_COLUMNS]
 
 
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
