@@ -102,6 +102,9 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
 # Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
 OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
 
+# Rollups that keep the phenomenon in their grain: a correction rebuilds only its phenomena there.
+BY_PHENOMENON = frozenset(name for name, grain in ROLLUPS.items() if "phenomenon_code" in grain)
+
 # Rollups built from another rollup (refreshed before them) instead of from the signals.
 SOURCES = {
     "rollup_viewer_month": "rollup_signal_month",
@@ -148,22 +151,32 @@ def refresh_months(
     *,
     owners: list[str] | None = None,
     added: list[int] | None = None,
+    phenomena: list[str] | None = None,
 ) -> list[RefreshResult]:
     """Rebuild only the rows of these months (first days), e.g. after a delivery touched them:
     the same SQL as the full rebuild, restricted to the months' signals. With `owners` (a
     delivery's agency: its signals are the only ones it changed) the rollups that keep the owning
     agency in their grain rebuild only those agencies' rows of the months; the ones folded over
-    owners (OWNERLESS) rebuild the months whole from the rollups refreshed before them.
+    owners (OWNERLESS) rebuild the months whole from the rollups refreshed before them. With
+    `phenomena` (a correction's, old and new) the rollups that keep the phenomenon in their grain
+    (BY_PHENOMENON) rebuild only those phenomena's rows of the months.
 
-    `added`: ids of signals new since the last refresh (a delivery's inserts, owned by `owners`)
-    in other months than those rebuilt. Their counts are added to the rollups' rows (the same
-    SQL restricted to them, merged with ON CONFLICT): the work follows the delivery, not the
-    agency's signals in the months. Corrected signals need their months rebuilt: a count can be
-    merged, a distinct set or a maximum cannot be taken back."""
+    `added`: ids of signals new since the last refresh (a delivery's inserts, owned by `owners`).
+    Those outside what is rebuilt have their counts added to the rollups' rows (the same SQL
+    restricted to them, merged with ON CONFLICT): the work follows the delivery, not the
+    agency's signals in the months. Corrected signals need a rebuild: a count can be merged, a
+    distinct set or a maximum cannot be taken back."""
     rebuilt = sorted({m.replace(day=1) for m in months})
     if not rebuilt and not added:
         return []
-    return _refresh(conn, rebuilt, owners=owners, added=added or None)
+    return _refresh(
+        conn,
+        rebuilt,
+        owners=owners,
+        added=added or None,
+        # none given (or none at all): the months whole, a superset
+        phenomena=sorted(set(phenomena)) if phenomena and rebuilt else None,
+    )
 
 
 def _refresh(
@@ -173,6 +186,7 @@ def _refresh(
     bulk: bool = False,
     owners: list[str] | None = None,
     added: list[int] | None = None,
+    phenomena: list[str] | None = None,
 ) -> list[RefreshResult]:
     results = []
     # Loads of different agencies may commit side by side: one refresh at a time, each seeing
@@ -184,33 +198,28 @@ def _refresh(
     conn.execute(text("set local work_mem = '256MB'"))
     source_rows = conn.scalar(text("select count(*) from signal")) or 0
     # The facilitator rollup weights signals by their evaluation: scoring.py's tables, bound.
-    params: dict[str, object] = {**_bounds(months), "owners": None, "added": None}
-    params.update(quality_params())
-    merged: dict[str, object] | None = None
-    if added:
-        # The new signals' months, less those rebuilt (which count every signal of theirs).
-        found = conn.scalars(
-            text(
-                "select distinct date_trunc('month', observed_on)::date from signal "
-                "where id = any(:ids)"
-            ),
-            {"ids": added},
-        ).all()
-        rest = sorted(set(found) - set(months or []))
-        if rest:
-            merged = {**params, **_bounds(rest), "owners": owners, "added": added}
+    params: dict[str, object] = {
+        **_bounds(months),
+        "owners": None,
+        "added": None,
+        "phenomena": None,
+        **quality_params(),
+    }
+    merges = _merges(conn, params, months or [], owners, added, phenomena)
     for name in ROLLUPS:
         began = time.perf_counter()
         deleted = inserted = 0
         if months is None or months:
             params["owners"] = owners if months is not None and name not in OWNERLESS else None
+            params["phenomena"] = phenomena if name in BY_PHENOMENON else None
             deleted = _delete(conn, name, params, bulk=bulk)
             with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
                 inserted = conn.execute(text(_sql(name)), params).rowcount
             # Fresh statistics: without them the planner guesses a few hundred rows and sorts.
             conn.execute(text(f"analyze {name}"))
-        if merged is not None:
-            inserted += _merge(conn, name, merged)
+        merge = merges.get(name)
+        if merge is not None:
+            inserted += _merge(conn, name, merge)
         rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
         conn.execute(
             text(
@@ -223,6 +232,44 @@ def _refresh(
         )
         results.append(RefreshResult(name, rows, time.perf_counter() - began))
     return results
+
+
+def _merges(
+    conn: Connection,
+    params: dict[str, object],
+    months: list[dt.date],
+    owners: list[str] | None,
+    added: list[int] | None,
+    phenomena: list[str] | None,
+) -> dict[str, dict[str, object]]:
+    """Per rollup, the parameters that merge the new signals outside what it rebuilds: a rollup
+    narrowed by phenomenon rebuilds months x phenomena, the others the months whole."""
+    if not added:
+        return {}
+    found = conn.execute(
+        text(
+            "select id, date_trunc('month', observed_on)::date as month, phenomenon_code "
+            "from signal where id = any(:ids)"
+        ),
+        {"ids": added},
+    ).all()
+    rebuilt = set(months)
+    outside = [
+        r
+        for r in found
+        if r.month not in rebuilt or (phenomena is not None and r.phenomenon_code not in phenomena)
+    ]
+    if not outside:
+        return {}
+    ids = sorted(r.id for r in outside)
+    out: dict[str, dict[str, object]] = {}
+    for name in ROLLUPS:
+        whole = phenomena is None or name not in BY_PHENOMENON
+        # a rollup rebuilt for whole months counted their new signals already
+        merged_months = sorted({r.month for r in outside if not (whole and r.month in rebuilt)})
+        if merged_months:
+            out[name] = {**params, **_bounds(merged_months), "owners": owners, "added": ids}
+    return out
 
 
 def _bounds(months: list[dt.date] | None) -> dict[str, object]:
@@ -300,7 +347,9 @@ def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: boo
     where = "month = any(:months)"
     if params["owners"] is not None:
         where += " and owner_agency = any(:owners)"
-    bound = {k: params[k] for k in ("months", "owners")}
+    if params["phenomena"] is not None:
+        where += " and phenomenon_code = any(:phenomena)"
+    bound = {k: params[k] for k in ("months", "owners", "phenomena")}
     return int(conn.execute(text(f"delete from {name} where {where}"), bound).rowcount)  # noqa: S608
 
 

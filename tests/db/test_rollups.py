@@ -263,6 +263,9 @@ def test_every_rollup_can_refresh_by_month(rollup):
     assert owned == (rollup not in rollups.OWNERLESS)
     # A delivery's new signals are merged in (rollups._merge): the rollups built from signals
     # must take only those, the ones built from another rollup read that one's new rows.
+    # A correction's months are rebuilt only for its phenomena where the grain keeps them.
+    narrowed = "phenomenon_code = any(cast(:phenomena as text []))" in sql
+    assert narrowed == (rollup in rollups.BY_PHENOMENON)
     if rollup in rollups.SOURCES:
         assert sql.count(f"from {rollups.SOURCES[rollup]} as ") == 1
     else:
@@ -404,10 +407,14 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
         pd.testing.assert_frame_equal(scoped[name], rows, check_exact=False, rtol=1e-12)
 
 
-def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse):
+@pytest.mark.parametrize("narrowed", [False, True], ids=["months", "months-and-phenomena"])
+def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse, narrowed):
     # A delivery's new signals are added to the rollups' rows (their own rows merged on the
     # grain: counts and sums added, sets united), while the months of its corrections are rebuilt
-    # for the agency. Every rollup must equal a full rebuild of the same signals. Rolled back.
+    # for the agency (narrowed: only the corrections' phenomena, in the rollups that keep the
+    # phenomenon; new signals of other phenomena in those months are merged there, and counted
+    # by the rebuild of the others). Every rollup must equal a full rebuild of the same signals.
+    # Rolled back.
     from warehouse import bench_sql
 
     with warehouse.engine.connect() as conn:
@@ -448,19 +455,34 @@ def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse):
         # and the older one are rebuilt, the new signals of the other months merged
         older = conn.execute(
             text(
-                "select id, date_trunc('month', observed_on)::date from signal "
-                "where owner_agency = :a and observed_on < :first order by id desc limit 1"
+                "select id, date_trunc('month', observed_on)::date as month, phenomenon_code "
+                "from signal where owner_agency = :a and observed_on < :first "
+                "order by id desc limit 1"
             ),
             {"a": agency, "first": months[0]},
         ).one()
+        # ... and to another phenomenon
+        other = conn.scalar(
+            text(
+                "select phenomenon_code from signal where id = any(:ids) "
+                "and phenomenon_code <> :p group by 1 order by count(*) desc limit 1"
+            ),
+            {"ids": added, "p": older.phenomenon_code},
+        )
         conn.execute(
             text(
                 "update signal set observed_on = :to, reported_at = :to + interval '1 day', "
-                "severity = 5 where id = :id"
+                "severity = 5, phenomenon_code = :other where id = :id"
             ),
-            {"to": months[-1], "id": older.id},
+            {"to": months[-1], "id": older.id, "other": other},
         )
-        rollups.refresh_months(conn, [older[1], months[-1]], owners=[agency], added=added)
+        rollups.refresh_months(
+            conn,
+            [older.month, months[-1]],
+            owners=[agency],
+            added=added,
+            phenomena=[older.phenomenon_code, other] if narrowed else None,
+        )
         merged = _rollup_rows(conn)
         recorded = dict(conn.execute(text("select rollup, rollup_rows from rollup_refresh")).all())
         assert recorded == {name: len(rows) for name, rows in merged.items()}

@@ -296,8 +296,14 @@ def _apply(
     _close_batch(conn, report)
     if refresh_rollups:
         step("rollups", 0.9)
-        # Corrections rebuild their months for the agency; new signals are added to the rollups.
-        rollups.refresh_months(conn, counts.months, owners=[agency], added=new_signal_ids(conn))
+        # Corrections rebuild their months and phenomena for the agency; new signals are merged.
+        rollups.refresh_months(
+            conn,
+            counts.months,
+            owners=[agency],
+            added=new_signal_ids(conn),
+            phenomena=counts.phenomena,
+        )
     step("done", 1.0)
     return report
 

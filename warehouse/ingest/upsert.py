@@ -107,6 +107,7 @@ _S_FIELDS = ", ".join(f"s.{f.strip()}" for f in SIGNAL_FIELDS.split(","))
 _MATCH = f"""
 create temp table ingest_match on commit drop as
 select st.line_no, s.id as signal_id, s.observed_on as old_observed_on,
+       s.phenomenon_code as old_phenomenon_code,
        ({_S_FIELDS}) is distinct from ({_ST_FIELDS}) as changed
 from ingest_signal st
 join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref
@@ -181,12 +182,19 @@ select
     (select count(*) from ingest_match where not changed) as unchanged
 """
 
-# The months a correction moved a signal out of or into: the rollups rebuild them for the agency.
+# The months and phenomena a correction moved a signal out of or into: the rollups rebuild them
+# for the agency.
 _CHANGED_MONTHS = """
 select date_trunc('month', st.observed_on)::date from ingest_signal st
 join ingest_match m on m.line_no = st.line_no and m.changed
 union
 select date_trunc('month', m.old_observed_on)::date from ingest_match m where m.changed
+"""
+_CHANGED_PHENOMENA = """
+select st.phenomenon_code from ingest_signal st
+join ingest_match m on m.line_no = st.line_no and m.changed
+union
+select m.old_phenomenon_code from ingest_match m where m.changed
 """
 
 
@@ -196,6 +204,7 @@ class Counts:
     updated: int
     unchanged: int
     months: list[dt.date]  # of the corrected signals, before and after
+    phenomena: list[str]  # the same
 
 
 def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
@@ -213,7 +222,8 @@ def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
                 conn.execute(text(statement), {"agency": agency, "batch": batch_id})
     row = conn.execute(text(_COUNTS)).one()
     months = sorted(conn.scalars(text(_CHANGED_MONTHS)).all())
-    return Counts(int(row.inserted), int(row.updated), int(row.unchanged), months)
+    phenomena = sorted(conn.scalars(text(_CHANGED_PHENOMENA)).all())
+    return Counts(int(row.inserted), int(row.updated), int(row.unchanged), months, phenomena)
 
 
 def new_signal_ids(conn: Connection) -> list[int]:

@@ -17,6 +17,14 @@ select
 from rollup_entity_month as r
 -- :months null rebuilds everything; otherwise only these months (incremental refresh)
 where
-    cast(:months as date []) is null
-    or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    (
+        cast(:months as date []) is null
+        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    )
+    -- :phenomena null: every phenomenon; otherwise only these (a correction's months are
+    -- rebuilt for the phenomena it moved signals out of or into)
+    and (
+        cast(:phenomena as text []) is null
+        or r.phenomenon_code = any(cast(:phenomena as text []))
+    )
 group by 1, 2, 3, 4

@@ -35,6 +35,12 @@ with signals as (
             cast(:added as bigint []) is null
             or s.id = any(cast(:added as bigint []))
         )
+        -- :phenomena null: every phenomenon; otherwise only these (a correction's months are
+        -- rebuilt for the phenomena it moved signals out of or into)
+        and (
+            cast(:phenomena as text []) is null
+            or s.phenomenon_code = any(cast(:phenomena as text []))
+        )
 ),
 
 grouped as (

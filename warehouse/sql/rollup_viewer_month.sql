@@ -35,5 +35,11 @@ where
         cast(:owners as text []) is null
         or r.owner_agency = any(cast(:owners as text []))
     )
+    -- :phenomena null: every phenomenon; otherwise only these (a correction's months are
+    -- rebuilt for the phenomena it moved signals out of or into)
+    and (
+        cast(:phenomena as text []) is null
+        or r.phenomenon_code = any(cast(:phenomena as text []))
+    )
 group by 1, 2, 3, 4, 5, 6
 order by 1, 2

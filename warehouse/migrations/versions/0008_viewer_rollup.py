@@ -71,7 +71,7 @@ def upgrade() -> None:
     # parameter it takes now, all null for "every month of every owner".
     op.get_bind().execute(
         sa.text(SQL.read_text(encoding="utf-8")),
-        {"months": None, "lo": None, "hi": None, "owners": None, "added": None},
+        {"months": None, "lo": None, "hi": None, "owners": None, "added": None, "phenomena": None},
     )
     op.execute(f"analyze {TABLE}")
 
