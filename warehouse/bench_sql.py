@@ -106,10 +106,10 @@ def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int
     return sorted(copied)
 
 
-def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> int:
+def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> str:
     """A correction as a delivery makes it: the agency's first signal of the month gets another
-    severity. Returns its id."""
-    return int(
+    severity. Returns its phenomenon."""
+    return str(
         conn.scalar(
             text(
                 """
@@ -119,7 +119,7 @@ def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> int:
                         and observed_on >= :month and observed_on < :month + interval '1 month'
                     order by id limit 1
                 )
-                returning id
+                returning phenomenon_code
                 """
             ),
             {"agency": agency, "month": month},

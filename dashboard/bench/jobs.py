@@ -51,7 +51,8 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
     """A delivery of `refresh_signals` new signals in the last three months by the agency that
     owns the most of them (with their entity links), then the incremental refresh the delivery
     path runs (rollups.refresh_months for that agency, the new signals merged); then the same
-    delivery with one correction in the last month, which rebuilds that month for the agency.
+    delivery with one correction in the last month, which rebuilds that month and phenomenon for
+    the agency.
     Each in a transaction rolled back; the id sequence is put back after (bench a warehouse
     nobody loads into meanwhile)."""
     engine = create_engine(url)
@@ -71,11 +72,16 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
                     conn, agency=agency, first=first, n=options.refresh_signals
                 )
                 inserted = time.perf_counter() - began
-                rebuilt = months[-1:] if corrected else []
+                rebuilt, phenomena = [], []
                 if corrected:
-                    bench_sql.correct_one_signal(conn, agency=agency, month=months[-1])
+                    rebuilt = months[-1:]
+                    phenomena = [
+                        bench_sql.correct_one_signal(conn, agency=agency, month=months[-1])
+                    ]
                 began = time.perf_counter()
-                results = rollups.refresh_months(conn, rebuilt, owners=[agency], added=added)
+                results = rollups.refresh_months(
+                    conn, rebuilt, owners=[agency], added=added, phenomena=phenomena
+                )
                 refreshed = time.perf_counter() - began
                 tx.rollback()
             with engine.begin() as conn:
