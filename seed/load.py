@@ -45,6 +45,7 @@ DATA_TABLES = (
     "rollup_viewer_month",
     "rollup_entity_set_month",
     "rollup_h3_viewer_month",
+    "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_month",
     "rollup_refresh",
     "seed_run",

@@ -16,7 +16,7 @@ from warehouse.scoring import quality_params
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012, 0014), in refresh order.
+# 0006, 0008, 0011, 0012, 0014, 0017), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -90,8 +90,16 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "h3_r7",
         "municipality_code",
     ),
-    # migration 0014: per viewing agency, month and facilitator, built from
+    # migration 0017: per viewing agency, month, region and facilitator, built from
     # rollup_facilitator_month (so it comes after it)
+    "rollup_facilitator_region_month": (
+        "viewer_mask",
+        "month",
+        "region_code",
+        "entity_id",
+    ),
+    # migration 0014: per viewing agency, month and facilitator, built from
+    # rollup_facilitator_region_month (0017, so it comes after it)
     "rollup_facilitator_viewer_month": (
         "viewer_mask",
         "month",
@@ -110,7 +118,8 @@ SOURCES = {
     "rollup_viewer_month": "rollup_signal_month",
     "rollup_entity_set_month": "rollup_entity_month",
     "rollup_h3_viewer_month": "rollup_h3_month",
-    "rollup_facilitator_viewer_month": "rollup_facilitator_month",
+    "rollup_facilitator_region_month": "rollup_facilitator_month",
+    "rollup_facilitator_viewer_month": "rollup_facilitator_region_month",
 }
 
 # How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,

@@ -4,6 +4,7 @@ sharing lens."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -137,13 +138,17 @@ PERIODS = [
     Filters(),
     Filters(start=dt.date(2023, 4, 1), end=dt.date(2023, 6, 1)),
     Filters(start=dt.date(2024, 11, 1)),
+    # rollup_facilitator_region_month (0017)
+    Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1), regions=("RTM",)),
+    Filters(regions=("AMS", "ZWB")),
 ]
 
 
 @pytest.mark.parametrize("agency", ["politie", "fiod", "defensie"])
 def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monkeypatch, agency):
     # Two ways to the same ranking and summary: rollup_facilitator_viewer_month (migration 0014,
-    # used when only months are filtered) and rollup_facilitator_month (about one row per link).
+    # used when only months are filtered) or rollup_facilitator_region_month (0017, months and
+    # regions), and rollup_facilitator_month (about one row per link).
     def run(role: str) -> list[pd.DataFrame]:
         viewer = make_viewer(agency, role)
         out = []
@@ -157,9 +162,9 @@ def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monk
                 out.append(facilitators.category_summary(conn=conn, viewer=viewer, filters=filters))
         return out
 
-    assert all(facilitators.per_viewer(f) for f in PERIODS)
+    assert all(facilitators.viewer_rollup(f) is not None for f in PERIODS)
     new = run("analyst") + run("manager")
-    monkeypatch.setattr(facilitators, "per_viewer", lambda filters: False)
+    monkeypatch.setattr(facilitators, "viewer_rollup", lambda filters: None)
     old = run("analyst") + run("manager")
     assert sum(len(df) for df in new) > 0
     for a, b in zip(new, old, strict=True):
@@ -169,17 +174,20 @@ def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monk
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (Filters(), True),
-        (LAST_YEAR, True),
-        (Filters(regions=("RTM",)), False),
-        (Filters(municipalities=("GM0599",)), False),
-        (Filters(phenomena=("FAC_LOGISTIC",)), False),
-        (Filters(agencies=("politie",)), False),
-        (Filters(handling=("H0",)), False),
+        (Filters(), "rollup_facilitator_viewer_month"),
+        (LAST_YEAR, "rollup_facilitator_viewer_month"),
+        (Filters(regions=("RTM",)), "rollup_facilitator_region_month"),
+        (replace(LAST_YEAR, regions=("RTM", "AMS")), "rollup_facilitator_region_month"),
+        (Filters(regions=("RTM",), municipalities=("GM0599",)), None),
+        (Filters(municipalities=("GM0599",)), None),
+        (Filters(phenomena=("FAC_LOGISTIC",)), None),
+        (Filters(agencies=("politie",)), None),
+        (Filters(handling=("H0",)), None),
     ],
 )
-def test_per_agency_rollup_only_when_months_alone_are_filtered(filters, expected):
-    assert facilitators.per_viewer(filters) is expected
+def test_per_agency_rollups_only_for_months_and_regions(filters, expected):
+    chosen = facilitators.viewer_rollup(filters)
+    assert (chosen and chosen[0]) == expected
 
 
 def test_the_weights_change_the_ranking_without_the_database(app_engine):

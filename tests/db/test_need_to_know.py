@@ -19,9 +19,14 @@ AUDIENCE_TABLES = (
     "rollup_node_month",
     "rollup_entity_set_month",
 )
-# Rollups kept per viewing agency (migrations 0008, 0012, 0014): row-level security is an
+# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017): row-level security is an
 # equality on the viewer's own mask.
-VIEWER_TABLES = ("rollup_viewer_month", "rollup_h3_viewer_month", "rollup_facilitator_viewer_month")
+VIEWER_TABLES = (
+    "rollup_viewer_month",
+    "rollup_h3_viewer_month",
+    "rollup_facilitator_region_month",
+    "rollup_facilitator_viewer_month",
+)
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:

@@ -4,9 +4,10 @@ warehouse/scoring.py. Analysts get scores, and names for the rows they are shown
 suppression.
 
 Both read rollup_facilitator_viewer_month (migration 0014: per viewing agency, month and
-entity) when only months are filtered, and rollup_facilitator_month (about one row per link)
-when phenomena, regions, municipalities, owners or handling codes are; the two give the same
-figures (tests/db/test_facilitators.py)."""
+entity) when only months are filtered, rollup_facilitator_region_month (0017: the same per
+region) when regions are, and rollup_facilitator_month (about one row per link) when
+phenomena, municipalities, owners or handling codes are; they give the same figures
+(tests/db/test_facilitators.py)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ RANKING_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
 VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
+REGION_ROLLUP = "rollup_facilitator_region_month"
 MONTHS_ONLY = Columns(region=None, municipality=None, phenomenon=None, agency=None, handling=None)
+MONTHS_AND_REGIONS = Columns(municipality=None, phenomenon=None, agency=None, handling=None)
 # The decay of a month's signals: 0.5 ^ (age of the middle of the month / half-life), capped (a
 # period far from the data would underflow: 0.5^60 is nothing).
 DECAY = "power(0.5, least(60.0, greatest(0, :reference - (month + 14))::float8 / :half_life))"
@@ -55,13 +58,22 @@ DECAY = "power(0.5, least(60.0, greatest(0, :reference - (month + 14))::float8 /
 
 def per_viewer(filters: Filters) -> bool:
     """Whether rollup_facilitator_viewer_month answers these filters: it keeps months only."""
-    return not (
-        filters.regions
-        or filters.municipalities
-        or filters.phenomena
-        or filters.agencies
-        or filters.handling
-    )
+    return not filters.regions and per_region(filters)
+
+
+def per_region(filters: Filters) -> bool:
+    """Whether rollup_facilitator_region_month answers these filters: months and regions."""
+    return not (filters.municipalities or filters.phenomena or filters.agencies or filters.handling)
+
+
+def viewer_rollup(filters: Filters) -> tuple[str, Columns] | None:
+    """The per-agency rollup that answers these filters with the fewest rows, and its columns;
+    None when only rollup_facilitator_month (one row per link) can."""
+    if per_viewer(filters):
+        return VIEWER_ROLLUP, MONTHS_ONLY
+    if per_region(filters):
+        return REGION_ROLLUP, MONTHS_AND_REGIONS
+    return None
 
 
 def _period(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
@@ -107,9 +119,10 @@ def _components(
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
     period = replace(filters, start=start, end=end)
-    if per_viewer(filters):
-        clause, params = where(period, MONTHS_ONLY)
-        sql = text(_viewer_components_sql(clause, own=own))
+    rollup = viewer_rollup(filters)
+    if rollup is not None:
+        clause, params = where(period, rollup[1])
+        sql = text(_viewer_components_sql(clause, rollup[0], own=own))
     else:
         clause, params = where(period)
         sql = text(_link_components_sql(clause))
@@ -156,9 +169,10 @@ OWN_AGGREGATES = {
 }
 
 
-def _viewer_components_sql(clause: str, *, own: bool = True) -> str:
-    """The components from the viewer's rows of rollup_facilitator_viewer_month: one row per
-    month and entity, the distinct networks as the union of the months' arrays. own=False
+def _viewer_components_sql(clause: str, table: str, *, own: bool = True) -> str:
+    """The components from the viewer's rows of a per-agency rollup (VIEWER_ROLLUP: one row per
+    month and entity; REGION_ROLLUP: per month, region and entity), the distinct owners as the
+    union of the bit masks, the distinct networks as the union of the arrays. own=False
     leaves the own_* components zero (the previous period needs only ranks)."""
     own_columns = ",\n".join(
         f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
@@ -175,7 +189,7 @@ def _viewer_components_sql(clause: str, *, own: bool = True) -> str:
                 sum(weighted_amount) as money,
                 sum(weighted_severity) / nullif(sum(weighted_count), 0) as severity,
                 {own_columns}
-            from {VIEWER_ROLLUP}
+            from {table}
             where {clause}
             group by entity_id
         )
@@ -310,9 +324,10 @@ def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per facilitator category: how many facilitators, signals, networks and reporting agencies
     (no entity shown); suppressed for viewers without row access."""
-    if per_viewer(filters):
-        clause, params = where(filters, MONTHS_ONLY)
-        sql = text(_viewer_summary_sql(clause))
+    rollup = viewer_rollup(filters)
+    if rollup is not None:
+        clause, params = where(filters, rollup[1])
+        sql = text(_viewer_summary_sql(clause, rollup[0]))
     else:
         clause, params = where(filters)
         sql = text(_link_summary_sql(clause))
@@ -328,10 +343,10 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
     return out
 
 
-def _viewer_summary_sql(clause: str) -> str:
-    """Per category from the viewer's rows of rollup_facilitator_viewer_month: first per entity
-    (its months), then per category; owners as the union of the bit masks, networks counted
-    over the union of the arrays."""
+def _viewer_summary_sql(clause: str, table: str) -> str:
+    """Per category from the viewer's rows of a per-agency rollup: first per entity (its
+    months, and regions), then per category; owners as the union of the bit masks, networks
+    counted over the union of the arrays."""
     return f"""
         with per_entity as (
             select coalesce(facilitator_category, '') as category,
@@ -340,7 +355,7 @@ def _viewer_summary_sql(clause: str) -> str:
                    bit_or(agency_bits) as agency_bits,
                    sum(amount_eur) as amount_eur,
                    nsoc_array_cat_agg(network_ids) as network_ids
-            from {VIEWER_ROLLUP}
+            from {table}
             where {clause}
             group by 1, 2
         )
