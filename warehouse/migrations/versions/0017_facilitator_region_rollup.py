@@ -79,7 +79,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     bind.execute(sa.text((SQL_DIR / f"{TABLE}.sql").read_text(encoding="utf-8")), params)
     op.execute(f"analyze {TABLE}")
-    op.execute(f"delete from {VIEWER}")
+    op.execute(f"truncate {VIEWER}")
     bind.execute(sa.text((SQL_DIR / f"{VIEWER}.sql").read_text(encoding="utf-8")), params)
     op.execute(f"analyze {VIEWER}")
 
