@@ -325,6 +325,30 @@ def test_a_bulk_rebuild_equals_the_ordinary_one(warehouse):
         pd.testing.assert_frame_equal(bulk[name], rows, check_exact=False, rtol=1e-12)
 
 
+def _and_a_full_rebuild(conn, tx) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The rollups as an incremental refresh left them (with the row counts it recorded, which
+    are kept by difference, not counted), then after a full rebuild; rolls the test back."""
+    try:
+        incremental = _rollup_rows(conn)
+        recorded = dict(conn.execute(text("select rollup, rollup_rows from rollup_refresh")).all())
+        assert recorded == {name: len(rows) for name, rows in incremental.items()}
+        rollups.refresh_all(conn)
+        return incremental, _rollup_rows(conn)
+    finally:
+        tx.rollback()
+
+
+def _assert_the_same(warehouse, sequence, incremental, full) -> None:
+    from warehouse import bench_sql
+
+    with warehouse.engine.begin() as conn:
+        # sequences ignore rollbacks: the seed's tests expect the ids to continue from the seed
+        bench_sql.restore_sequence(conn, sequence)
+    for name, rows in full.items():
+        assert len(rows), name
+        pd.testing.assert_frame_equal(incremental[name], rows, check_exact=False, rtol=1e-12)
+
+
 def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
     # What a delivery does to its agency's signals of some months (new signals with links,
     # corrections of fields and audience, links removed), then the delivery's refresh: only that
@@ -392,19 +416,8 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
             ).rowcount
             assert moved > 0, key
         rollups.refresh_months(conn, months, owners=[agency])
-        scoped = _rollup_rows(conn)
-        # the rows it records are kept by difference, not counted: they must still be right
-        recorded = dict(conn.execute(text("select rollup, rollup_rows from rollup_refresh")).all())
-        assert recorded == {name: len(rows) for name, rows in scoped.items()}
-        rollups.refresh_all(conn)
-        full = _rollup_rows(conn)
-        tx.rollback()
-    with warehouse.engine.begin() as conn:
-        # sequences ignore rollbacks: the seed's tests expect the ids to continue from the seed
-        bench_sql.restore_sequence(conn, sequence)
-    for name, rows in full.items():
-        assert len(rows), name
-        pd.testing.assert_frame_equal(scoped[name], rows, check_exact=False, rtol=1e-12)
+        incremental, full = _and_a_full_rebuild(conn, tx)
+    _assert_the_same(warehouse, sequence, incremental, full)
 
 
 @pytest.mark.parametrize("narrowed", [False, True], ids=["months", "months-and-phenomena"])
@@ -484,14 +497,5 @@ def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse, narrowe
             added=added,
             phenomena=[older.phenomenon_code, other] if narrowed else None,
         )
-        merged = _rollup_rows(conn)
-        recorded = dict(conn.execute(text("select rollup, rollup_rows from rollup_refresh")).all())
-        assert recorded == {name: len(rows) for name, rows in merged.items()}
-        rollups.refresh_all(conn)
-        full = _rollup_rows(conn)
-        tx.rollback()
-    with warehouse.engine.begin() as conn:
-        bench_sql.restore_sequence(conn, sequence)
-    for name, rows in full.items():
-        assert len(rows), name
-        pd.testing.assert_frame_equal(merged[name], rows, check_exact=False, rtol=1e-12)
+        merged, full = _and_a_full_rebuild(conn, tx)
+    _assert_the_same(warehouse, sequence, merged, full)
