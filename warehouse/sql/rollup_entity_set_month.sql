@@ -28,3 +28,6 @@ where
         or r.phenomenon_code = any(cast(:phenomena as text []))
     )
 group by 1, 2, 3, 4
+-- in month order: a full build lays the rollup out by month, so that refreshing or merging the
+-- recent months reads and writes their pages only, not pages all over the table
+order by 1

@@ -96,3 +96,6 @@ select
 from grouped as g
 join entity as e on e.id = g.entity_id
 left join municipality as m on m.gm_code = g.municipality_code
+-- in month order: a full build lays the rollup out by month, so that refreshing or merging the
+-- recent months reads and writes their pages only, not pages all over the table
+order by g.month

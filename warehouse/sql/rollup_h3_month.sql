@@ -80,3 +80,6 @@ select
     g.high_severity_count
 from grouped as g
 left join municipality as m on m.gm_code = g.municipality_code
+-- in month order: a full build lays the rollup out by month, so that refreshing or merging the
+-- recent months reads and writes their pages only, not pages all over the table
+order by g.month

@@ -57,3 +57,6 @@ select
     sum(amount_eur) as amount_eur
 from signals
 group by 1, 2, 3, 4, 5, 6, 7
+-- in month order: a full build lays the rollup out by month, so that refreshing or merging the
+-- recent months reads and writes their pages only, not pages all over the table
+order by 1
