@@ -325,6 +325,29 @@ def test_a_bulk_rebuild_equals_the_ordinary_one(warehouse):
         pd.testing.assert_frame_equal(bulk[name], rows, check_exact=False, rtol=1e-12)
 
 
+def _signal_sequence(warehouse) -> tuple[str, int, bool]:
+    """The signal id sequence before a test's rolled-back delivery (sequences ignore rollbacks;
+    `_assert_the_same` puts it back)."""
+    from warehouse import bench_sql
+
+    with warehouse.engine.connect() as conn:
+        sequence = bench_sql.signal_sequence(conn)
+        conn.rollback()
+    return sequence
+
+
+def _a_delivery_s_months_and_agency(conn) -> tuple[list, str]:
+    """The last three months with signals, oldest first, and the agency owning most of them."""
+    from warehouse import bench_sql
+
+    months = list(
+        conn.execute(
+            text("select distinct month from rollup_signal_month order by 1 desc limit 3")
+        ).scalars()
+    )[::-1]
+    return months, bench_sql.busiest_agency(conn, first=months[0])
+
+
 def _and_a_full_rebuild(conn, tx) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The rollups as an incremental refresh left them (with the row counts it recorded, which
     are kept by difference, not counted), then after a full rebuild; rolls the test back."""
@@ -356,16 +379,9 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
     # must equal a full rebuild of the same signals. Rolled back.
     from warehouse import bench_sql
 
-    with warehouse.engine.connect() as conn:
-        sequence = bench_sql.signal_sequence(conn)
-        conn.rollback()
+    sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
-        months = list(
-            conn.execute(
-                text("select distinct month from rollup_signal_month order by 1 desc limit 3")
-            ).scalars()
-        )[::-1]
-        agency = bench_sql.busiest_agency(conn, first=months[0])
+        months, agency = _a_delivery_s_months_and_agency(conn)
         assert (
             len(bench_sql.copy_recent_signals(conn, agency=agency, first=months[0], n=300)) == 300
         )
@@ -430,16 +446,9 @@ def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse, narrowe
     # Rolled back.
     from warehouse import bench_sql
 
-    with warehouse.engine.connect() as conn:
-        sequence = bench_sql.signal_sequence(conn)
-        conn.rollback()
+    sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
-        months = list(
-            conn.execute(
-                text("select distinct month from rollup_signal_month order by 1 desc limit 3")
-            ).scalars()
-        )[::-1]
-        agency = bench_sql.busiest_agency(conn, first=months[0])
+        months, agency = _a_delivery_s_months_and_agency(conn)
         last = conn.scalar(text("select max(id) from signal"))
         added = bench_sql.copy_recent_signals(conn, agency=agency, first=months[0], n=300)
         assert len(added) == 300 and min(added) > last
