@@ -116,6 +116,10 @@ CATALOGUE: dict[str, Call] = {
         facilitators.ranking_components,
         lambda f: {"filters": f, "half_life_days": 90},
     ),
+    "facilitators.previous_components": (
+        facilitators.previous_components,
+        lambda f: {"filters": f, "half_life_days": 90},
+    ),
     "facilitators.category_summary": (facilitators.category_summary, WITH_FILTERS),
     "facilitators.entity_names": (facilitators.entity_names, lambda f: {"ids": ENTITY_IDS}),
     "facilitators.facilitator_categories": (facilitators.facilitator_categories, NO_ARGS),

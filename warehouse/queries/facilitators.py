@@ -289,25 +289,34 @@ def ranking_components(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The components of the period and of the previous period of equal length (the database's
     part of the ranking; `ranked` scores them, so a page can keep these while the weights
-    change)."""
-    span = _period(conn, filters)
-    empty = pd.DataFrame(columns=COMPONENT_COLUMNS)
-    if not viewer.sees_rows or span is None:
-        return empty, empty
+    change). The page runs the two halves side by side (`facilitator_components`,
+    `previous_components`), each on its own connection."""
     current = facilitator_components(
         conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
     )
     if current.empty:
-        return current, empty
-    prev_start, prev_end = previous_period(*span)
-    before = _components(
-        conn,
-        viewer,
-        replace(filters, start=prev_start, end=prev_end),
-        half_life_days,
-        own=False,
+        return current, pd.DataFrame(columns=COMPONENT_COLUMNS)
+    before = previous_components(
+        conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
     )
     return current, before
+
+
+def previous_components(
+    *,
+    conn: Connection,
+    viewer: Viewer,
+    filters: Filters,
+    half_life_days: int = scoring.HALF_LIFE_DAYS,
+) -> pd.DataFrame:
+    """The components of the period of equal length before the filters' period, for the rank
+    change: only ranks are needed there, so the own_* components stay zero."""
+    span = _period(conn, filters)
+    if not viewer.sees_rows or span is None:
+        return pd.DataFrame(columns=COMPONENT_COLUMNS)
+    prev_start, prev_end = previous_period(*span)
+    earlier = replace(filters, start=prev_start, end=prev_end)
+    return _components(conn, viewer, earlier, half_life_days, own=False)
 
 
 def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights) -> pd.DataFrame:
