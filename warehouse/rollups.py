@@ -16,7 +16,7 @@ from warehouse.scoring import quality_params
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012, 0014, 0017), in refresh order.
+# 0006, 0008, 0011, 0012, 0014, 0017, 0018), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -83,6 +83,14 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "owner_agency",
         "handling_code",
     ),
+    # migration 0018: per viewing agency, month, phenomenon and region, built from
+    # rollup_viewer_month (so it comes after it)
+    "rollup_viewer_cell_month": (
+        "viewer_mask",
+        "month",
+        "phenomenon_code",
+        "region_code",
+    ),
     # migration 0012: per viewing agency, built from rollup_h3_month (so it comes after it)
     "rollup_h3_viewer_month": (
         "viewer_mask",
@@ -116,6 +124,7 @@ BY_PHENOMENON = frozenset(name for name, grain in ROLLUPS.items() if "phenomenon
 # Rollups built from another rollup (refreshed before them) instead of from the signals.
 SOURCES = {
     "rollup_viewer_month": "rollup_signal_month",
+    "rollup_viewer_cell_month": "rollup_viewer_month",
     "rollup_entity_set_month": "rollup_entity_month",
     "rollup_h3_viewer_month": "rollup_h3_month",
     "rollup_facilitator_region_month": "rollup_facilitator_month",

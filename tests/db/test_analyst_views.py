@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_viewer
 from warehouse.filters import Filters
-from warehouse.queries import heatmaps, indicators
+from warehouse.queries import heatmaps, indicators, where
 from warehouse.scoped import scoped
 
 YEAR_2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1))
@@ -89,6 +89,51 @@ def test_distinct_entities_from_the_sets_equal_the_count_over_entity_rows(
     )
     assert len(sets) > 0
     pd.testing.assert_frame_equal(sets, rows, check_dtype=False)
+
+
+@pytest.mark.parametrize("axis", ["region", "month"])
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        YEAR_2024,
+        Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 9, 1), regions=("RTM", "OB")),
+        Filters(phenomena=("VIO_EXPLOSION", "COR_PORT_INSIDER", "FAC_LOGISTIC")),
+    ],
+)
+def test_cells_from_the_cells_rollup_equal_those_from_the_owner_rows(
+    app_engine, axis, role, filters
+):
+    # Two ways to the same cells: rollup_viewer_cell_month (migration 0018, owners as a bit mask;
+    # read unless owners, handling codes or municipalities are filtered) and rollup_viewer_month
+    # (an owner per row, the agencies counted as rows).
+    source, cols = where.cell_rollup(filters)
+    assert source == where.CELL_ROLLUP
+    dim = heatmaps.DIMENSION[axis]
+    viewer = make_viewer("kmar", role)
+    frames = []
+    with scoped(viewer, engine=app_engine) as conn:
+        for table, columns in ((source, cols), where.signal_rollup(filters)):
+            clause, params = where.where(filters, columns)
+            sql = text(heatmaps._cells_sql(table, clause, dim))
+            cells = pd.DataFrame(conn.execute(sql, params).mappings().all())
+            frames.append(cells.sort_values(["phenomenon_code", dim], ignore_index=True))
+    assert len(frames[0]) > 0 and frames[0]["agencies"].max() > 1
+    pd.testing.assert_frame_equal(*frames, check_dtype=False)
+
+
+def test_indicator_series_by_owner_filter_reads_the_owner_rows(app_engine):
+    # an owner filter cannot be answered by the cells rollup: the series must still follow it
+    viewer = make_viewer("politie")
+    everyone = run(app_engine, viewer, indicators.indicator_series, filters=YEAR_2024)
+    one = run(
+        app_engine,
+        viewer,
+        indicators.indicator_series,
+        filters=Filters(start=YEAR_2024.start, end=YEAR_2024.end, agencies=("douane",)),
+    )
+    assert where.cell_rollup(Filters(agencies=("douane",)))[0] != where.CELL_ROLLUP
+    assert 0 < one["count"].sum() < everyone["count"].sum()
 
 
 def test_heatmap_finds_the_violence_spike(warehouse, app_engine):

@@ -2,7 +2,8 @@
 comparison with the previous period, and the row-level drill-down behind one cell.
 
 Cells come from the rollups (signals, amount and contributing agencies from the viewer's
-rollup_viewer_month, or rollup_signal_month when municipalities are filtered; distinct entities
+rollup_viewer_cell_month, or rollup_viewer_month when owners or handling codes are filtered, or
+rollup_signal_month when municipalities are; distinct entities
 from rollup_entity_set_month, or rollup_entity_month when owners, handling codes or
 municipalities are filtered); only the drill-down reads
 signals, bounded by the cell, the filters and a limit."""
@@ -21,7 +22,7 @@ from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
 from warehouse.planner import bitmap_scans_off
 from warehouse.queries.frames import frame
-from warehouse.queries.where import Columns, signal_rollup, where
+from warehouse.queries.where import CELL_ROLLUP, Columns, cell_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -51,28 +52,9 @@ DRILLDOWN_COLUMNS = [
 
 def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd.DataFrame:
     dim = DIMENSION[axis]  # a column name from the constant above, never input
-    source, cols = signal_rollup(filters)
+    source, cols = cell_rollup(filters)
     clause, params = where(filters, cols)
-    # Two steps so that both aggregations hash: contributing agencies are the owner rows.
-    signals = conn.execute(
-        text(
-            f"""
-            with per_owner as (
-                select phenomenon_code, {dim} as {dim}, owner_agency,
-                       sum(signal_count) as signals, sum(amount_eur) as amount_eur
-                from {source}
-                where {clause}
-                group by 1, 2, 3
-            )
-
-            select phenomenon_code, {dim}, sum(signals) as signals,
-                   sum(amount_eur) as amount_eur, count(*) as agencies
-            from per_owner
-            group by 1, 2
-            """  # noqa: S608 - names from constants; values are bound
-        ),
-        params,
-    )
+    signals = conn.execute(text(_cells_sql(source, clause, dim)), params)
     cells = frame(signals, ["phenomenon_code", dim, *METRICS[:2], "agencies"])
     cells["signals"] = cells["signals"].astype("int64")
     cells["amount_eur"] = cells["amount_eur"].astype(float)
@@ -81,6 +63,35 @@ def _cells(conn: Connection, filters: Filters, axis: Axis, entities: bool) -> pd
         cells = cells.merge(_entities(conn, filters, dim), how="left")
         cells["entities"] = cells["entities"].fillna(0).astype("int64")
     return cells[columns].sort_values(["phenomenon_code", dim], ignore_index=True)
+
+
+def _cells_sql(source: str, clause: str, dim: str) -> str:
+    """Signals, amount and contributing agencies per cell: from the cells rollup the owners' bit
+    mask counts the agencies; from a rollup with an owner per row, two steps so that both
+    aggregations hash (the agencies are the owner rows)."""
+    if source == CELL_ROLLUP:
+        return f"""
+            select phenomenon_code, {dim}, sum(signal_count) as signals,
+                   sum(amount_eur) as amount_eur,
+                   bit_count(bit_or(agency_bits)::bit(64)) as agencies
+            from {source}
+            where {clause}
+            group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+    return f"""
+        with per_owner as (
+            select phenomenon_code, {dim} as {dim}, owner_agency,
+                   sum(signal_count) as signals, sum(amount_eur) as amount_eur
+            from {source}
+            where {clause}
+            group by 1, 2, 3
+        )
+
+        select phenomenon_code, {dim}, sum(signals) as signals,
+               sum(amount_eur) as amount_eur, count(*) as agencies
+        from per_owner
+        group by 1, 2
+        """  # noqa: S608 - names from constants; values are bound
 
 
 def _entities(conn: Connection, filters: Filters, dim: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from warehouse.filters import Filters
 from warehouse.indicators import INDICATORS, anomaly_list, catalogue_pairs, kpi_table
 from warehouse.periods import add_months, window
 from warehouse.queries.frames import frame
-from warehouse.queries.where import signal_rollup, where
+from warehouse.queries.where import cell_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -32,7 +32,7 @@ def indicator_series(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
     start, end = span
     first = conn.scalar(text("select min(month) from rollup_viewer_month"))
     history = max(add_months(start, -HISTORY_MONTHS), first)
-    source, cols = signal_rollup(filters, alias="r")
+    source, cols = cell_rollup(filters, alias="r")
     clause, params = where(replace(filters, start=history, end=end), cols)
     indicators, phenomena = catalogue_pairs()
     sql = text(

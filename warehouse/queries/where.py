@@ -62,6 +62,28 @@ def signal_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
     return "rollup_viewer_month", replace(cols, municipality=None)
 
 
+CELL_ROLLUP = "rollup_viewer_cell_month"
+
+
+def cell_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
+    """The rollup of signal counts per heatmap cell (month, phenomenon, region) that answers
+    these filters: the viewer's own rows of rollup_viewer_cell_month (migration 0018: owners as
+    a bit mask `agency_bits`, no handling code), unless owners, handling codes or
+    municipalities are filtered; then `signal_rollup`'s, which keep the owner per row."""
+    if filters.agencies or filters.handling or filters.municipalities:
+        return signal_rollup(filters, alias)
+    p = f"{alias}." if alias else ""
+    cols = Columns(
+        month=f"{p}month",
+        region=f"{p}region_code",
+        municipality=None,
+        phenomenon=f"{p}phenomenon_code",
+        agency=None,
+        handling=None,
+    )
+    return CELL_ROLLUP, cols
+
+
 def h3_rollup(filters: Filters) -> tuple[str, Columns]:
     """The hexagon rollup that answers these filters: the viewer's own rows of
     rollup_h3_viewer_month (migration 0012, no phenomenon, owner or handling code in its grain),
