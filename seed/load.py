@@ -44,6 +44,7 @@ DATA_TABLES = (
     "rollup_entity_month",
     "rollup_viewer_month",
     "rollup_viewer_cell_month",
+    "rollup_node_viewer_month",
     "rollup_entity_set_month",
     "rollup_h3_viewer_month",
     "rollup_facilitator_region_month",

@@ -16,7 +16,7 @@ from warehouse.scoring import quality_params
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012, 0014, 0017, 0018), in refresh order.
+# 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -91,6 +91,14 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "phenomenon_code",
         "region_code",
     ),
+    # migration 0019: per viewing agency, built from rollup_node_month (so it comes after it)
+    "rollup_node_viewer_month": (
+        "viewer_mask",
+        "month",
+        "node_code",
+        "origin_node_code",
+        "phenomenon_code",
+    ),
     # migration 0012: per viewing agency, built from rollup_h3_month (so it comes after it)
     "rollup_h3_viewer_month": (
         "viewer_mask",
@@ -125,6 +133,7 @@ BY_PHENOMENON = frozenset(name for name, grain in ROLLUPS.items() if "phenomenon
 SOURCES = {
     "rollup_viewer_month": "rollup_signal_month",
     "rollup_viewer_cell_month": "rollup_viewer_month",
+    "rollup_node_viewer_month": "rollup_node_month",
     "rollup_entity_set_month": "rollup_entity_month",
     "rollup_h3_viewer_month": "rollup_h3_month",
     "rollup_facilitator_region_month": "rollup_facilitator_month",

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_viewer
 from warehouse.filters import Filters
-from warehouse.queries import geo
+from warehouse.queries import geo, where
 from warehouse.queries.where import Columns
 from warehouse.scoped import scoped
 
@@ -153,5 +153,37 @@ def test_viewer_rollup_gives_the_hexagons_of_the_audience_rollup(
     monkeypatch.setattr(geo, "h3_rollup", lambda f: ("rollup_h3_month", Columns()))
     old = run()
     assert sum(len(df) for df in new) > 0
+    for a, b in zip(new, old, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+@pytest.mark.parametrize("agency", ["politie", "douane", "kmar"])
+def test_viewer_rollup_gives_the_ports_and_flows_of_the_audience_rollup(
+    app_engine, monkeypatch, agency, role
+):
+    # The same frames, suppression and order included, from the per-agency node rollup
+    # (migration 0019) as from rollup_node_month.
+    viewer = make_viewer(agency, role)
+    cases = (
+        Filters(),
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1)),
+        Filters(regions=("RTM", "ZWB"), phenomena=("DRG_COCAINE_IMPORT", "ML_TBML")),
+        Filters(start=dt.date(2023, 4, 1), end=dt.date(2023, 9, 1), municipalities=("GM0599",)),
+    )
+
+    def run() -> list:
+        with scoped(viewer, engine=app_engine) as conn:
+            return [
+                q(conn=conn, viewer=viewer, filters=f)
+                for f in cases
+                for q in (geo.nodes, geo.flows)
+            ]
+
+    assert all(where.node_rollup(f)[0] == "rollup_node_viewer_month" for f in cases)
+    new = run()
+    monkeypatch.setattr(geo, "node_rollup", lambda f: ("rollup_node_month", where.NODE_COLS))
+    old = run()
+    assert sum(int(df["signals"].fillna(0).sum()) for df in new) > 0
     for a, b in zip(new, old, strict=True):
         pd.testing.assert_frame_equal(a, b)

@@ -19,11 +19,12 @@ AUDIENCE_TABLES = (
     "rollup_node_month",
     "rollup_entity_set_month",
 )
-# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018): row-level security
-# is an equality on the viewer's own mask.
+# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018, 0019): row-level
+# security is an equality on the viewer's own mask.
 VIEWER_TABLES = (
     "rollup_viewer_month",
     "rollup_viewer_cell_month",
+    "rollup_node_viewer_month",
     "rollup_h3_viewer_month",
     "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_month",

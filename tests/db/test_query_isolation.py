@@ -31,11 +31,12 @@ AUDIENCE_TABLES = (
     "rollup_entity_month",
     "rollup_entity_set_month",
 )
-# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018): the copy keeps only
-# the agency's own rows.
+# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018, 0019): the copy
+# keeps only the agency's own rows.
 VIEWER_TABLES = (
     "rollup_viewer_month",
     "rollup_viewer_cell_month",
+    "rollup_node_viewer_month",
     "rollup_h3_viewer_month",
     "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_month",

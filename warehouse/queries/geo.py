@@ -1,7 +1,8 @@
 """The map: signals on H3 hexagons (rollup_h3_viewer_month, or rollup_h3_month when phenomena,
 owners or handling codes are filtered), Dutch sea ports and airports with their
-signal counts and the flows from ports abroad to Dutch ports (rollup_node_month). Aggregates
-only; suppressed for viewers without row access."""
+signal counts and the flows from ports abroad to Dutch ports (rollup_node_viewer_month, or
+rollup_node_month when owners or handling codes are filtered). Aggregates only; suppressed for
+viewers without row access."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, text
 
 from warehouse.filters import Filters
 from warehouse.queries.frames import frame
-from warehouse.queries.where import Columns, h3_rollup, where
+from warehouse.queries.where import h3_rollup, node_rollup, where
 from warehouse.settings import get_settings
 from warehouse.suppression import needs_suppression, suppress
 from warehouse.viewer import Viewer
@@ -57,14 +58,6 @@ FLOW_KINDS: dict[str, tuple[str, ...]] = {
     "smuggling": ("drugs", "trafficking"),
     "money": ("money_laundering",),
 }
-NODE_COLS = Columns(
-    month="r.month",
-    region="m.region_code",
-    municipality="n.municipality_code",
-    phenomenon="r.phenomenon_code",
-    agency="r.owner_agency",
-    handling="r.handling_code",
-)
 
 
 def _guard(df: pd.DataFrame, viewer: Viewer, measures: tuple[str, ...]) -> pd.DataFrame:
@@ -122,12 +115,13 @@ def _municipalities(conn: Connection) -> pd.DataFrame:
 
 def nodes(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Every Dutch sea port and airport with the signals at it under the filters (0 if none)."""
-    clause, params = where(filters, NODE_COLS)
+    source, cols = node_rollup(filters)
+    clause, params = where(filters, cols)
     sql = text(
         f"""
         with counts as (
             select r.node_code, sum(r.signal_count) as signals, sum(r.amount_eur) as amount_eur
-            from rollup_node_month as r
+            from {source} as r
             join logistics_node as n on n.code = r.node_code
             left join municipality as m on m.gm_code = n.municipality_code
             where {clause}
@@ -158,7 +152,8 @@ def flows(
     kinds = [kind] if kind else list(FLOW_KINDS)
     if any(k not in FLOW_KINDS for k in kinds):
         raise ValueError(f"kind must be one of {tuple(FLOW_KINDS)}")
-    clause, params = where(filters, NODE_COLS)
+    source, cols = node_rollup(filters)
+    clause, params = where(filters, cols)
     params["money"] = list(FLOW_KINDS["money"])
     params["categories"] = [c for k in kinds for c in FLOW_KINDS[k]]
     sql = text(
@@ -168,7 +163,7 @@ def flows(
                    case when p.category = any(:money) then 'money' else 'smuggling' end
                        as flow_kind,
                    sum(r.signal_count) as signals, sum(r.amount_eur) as amount_eur
-            from rollup_node_month as r
+            from {source} as r
             join phenomenon as p on p.code = r.phenomenon_code
             join logistics_node as n on n.code = r.node_code
             left join municipality as m on m.gm_code = n.municipality_code

@@ -84,6 +84,26 @@ def cell_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
     return CELL_ROLLUP, cols
 
 
+NODE_COLS = Columns(
+    month="r.month",
+    region="m.region_code",
+    municipality="n.municipality_code",
+    phenomenon="r.phenomenon_code",
+    agency="r.owner_agency",
+    handling="r.handling_code",
+)
+
+
+def node_rollup(filters: Filters) -> tuple[str, Columns]:
+    """The rollup of signals at Dutch nodes that answers these filters (aliased `r`, joined to
+    the node `n` and its municipality `m`): the viewer's own rows of rollup_node_viewer_month
+    (migration 0019, no owner or handling code in its grain), unless one of those is filtered,
+    which only rollup_node_month knows."""
+    if filters.agencies or filters.handling:
+        return "rollup_node_month", NODE_COLS
+    return "rollup_node_viewer_month", replace(NODE_COLS, agency=None, handling=None)
+
+
 def h3_rollup(filters: Filters) -> tuple[str, Columns]:
     """The hexagon rollup that answers these filters: the viewer's own rows of
     rollup_h3_viewer_month (migration 0012, no phenomenon, owner or handling code in its grain),
