@@ -15,6 +15,12 @@ from warehouse.queries import heatmaps, indicators, where
 from warehouse.scoped import scoped
 
 YEAR_2024 = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1))
+# a year, a quarter of two regions, three phenomena: the filters two ways to a cell must agree on
+CELL_FILTERS = [
+    YEAR_2024,
+    Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 9, 1), regions=("RTM", "OB")),
+    Filters(phenomena=("VIO_EXPLOSION", "COR_PORT_INSIDER", "FAC_LOGISTIC")),
+]
 
 
 def month(label: str) -> dt.date:
@@ -65,14 +71,7 @@ def test_heatmap_totals_equal_raw_counts(warehouse, app_engine, axis):
 
 @pytest.mark.parametrize("axis", ["region", "month"])
 @pytest.mark.parametrize("role", ["analyst", "manager"])
-@pytest.mark.parametrize(
-    "filters",
-    [
-        YEAR_2024,
-        Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 9, 1), regions=("RTM", "OB")),
-        Filters(phenomena=("VIO_EXPLOSION", "COR_PORT_INSIDER", "FAC_LOGISTIC")),
-    ],
-)
+@pytest.mark.parametrize("filters", CELL_FILTERS)
 def test_distinct_entities_from_the_sets_equal_the_count_over_entity_rows(
     app_engine, axis, role, filters
 ):
@@ -93,14 +92,7 @@ def test_distinct_entities_from_the_sets_equal_the_count_over_entity_rows(
 
 @pytest.mark.parametrize("axis", ["region", "month"])
 @pytest.mark.parametrize("role", ["analyst", "manager"])
-@pytest.mark.parametrize(
-    "filters",
-    [
-        YEAR_2024,
-        Filters(start=dt.date(2023, 7, 1), end=dt.date(2023, 9, 1), regions=("RTM", "OB")),
-        Filters(phenomena=("VIO_EXPLOSION", "COR_PORT_INSIDER", "FAC_LOGISTIC")),
-    ],
-)
+@pytest.mark.parametrize("filters", CELL_FILTERS)
 def test_cells_from_the_cells_rollup_equal_those_from_the_owner_rows(
     app_engine, axis, role, filters
 ):

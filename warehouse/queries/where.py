@@ -70,18 +70,10 @@ def cell_rollup(filters: Filters, alias: str = "") -> tuple[str, Columns]:
     these filters: the viewer's own rows of rollup_viewer_cell_month (migration 0018: owners as
     a bit mask `agency_bits`, no handling code), unless owners, handling codes or
     municipalities are filtered; then `signal_rollup`'s, which keep the owner per row."""
+    source, cols = signal_rollup(filters, alias)
     if filters.agencies or filters.handling or filters.municipalities:
-        return signal_rollup(filters, alias)
-    p = f"{alias}." if alias else ""
-    cols = Columns(
-        month=f"{p}month",
-        region=f"{p}region_code",
-        municipality=None,
-        phenomenon=f"{p}phenomenon_code",
-        agency=None,
-        handling=None,
-    )
-    return CELL_ROLLUP, cols
+        return source, cols
+    return CELL_ROLLUP, replace(cols, municipality=None, agency=None, handling=None)
 
 
 NODE_COLS = Columns(
