@@ -39,19 +39,10 @@ def read_many(viewer: Viewer, *queries: Callable[..., T], **kwargs: Any) -> list
         return [q(conn=conn, viewer=viewer, **kwargs) for q in queries]
 
 
-@st.cache_data(ttl=300, max_entries=500, show_spinner=False)
-def _cached(
-    agency: str, role: str, name: str, _query: Callable[..., Any], _viewer: Viewer, key: tuple
-) -> Any:
-    # agency, role, name and key are the cache key; the underscored arguments are not hashed.
-    return read(_viewer, _query, **dict(key))
-
-
 def cached_read(viewer: Viewer, query: Callable[..., T], **kwargs: Any) -> T:
     """`read`, cached for five minutes per agency, role, query and arguments."""
-    key = tuple(sorted(kwargs.items()))
-    name = f"{query.__module__}.{query.__qualname__}"
-    return _cached(viewer.agency, str(viewer.role), name, query, viewer, key)
+    result: T = cached_side_by_side(viewer, query, **kwargs)[0]
+    return result
 
 
 def read_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: Any) -> list[Any]:
@@ -60,6 +51,8 @@ def read_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: An
     once. Each sees its own snapshot: only for reads that need not agree row for row (the two
     periods of the facilitator ranking; a delivery committed between them shifts a rank change,
     as a cached read of five minutes ago would). Streamlit is not called from the threads."""
+    if len(queries) == 1:  # nothing to overlap: this thread, one connection
+        return read_many(viewer, *queries, **kwargs)
     eng = engine()
 
     def one(query: Callable[..., Any]) -> Any:
@@ -71,7 +64,7 @@ def read_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: An
 
 
 @st.cache_data(ttl=300, max_entries=500, show_spinner=False)
-def _cached_side_by_side(
+def _cached(
     agency: str,
     role: str,
     names: tuple[str, ...],
@@ -79,15 +72,15 @@ def _cached_side_by_side(
     _viewer: Viewer,
     key: tuple,
 ) -> list[Any]:
+    # agency, role, names and key are the cache key; the underscored arguments are not hashed.
     return read_side_by_side(_viewer, *_queries, **dict(key))
 
 
 def cached_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: Any) -> list[Any]:
-    """`read_side_by_side`, cached like `cached_read` (per agency, role, queries and
-    arguments)."""
+    """`read_side_by_side`, cached for five minutes per agency, role, queries and arguments."""
     key = tuple(sorted(kwargs.items()))
     names = tuple(f"{q.__module__}.{q.__qualname__}" for q in queries)
-    return _cached_side_by_side(viewer.agency, str(viewer.role), names, queries, viewer, key)
+    return _cached(viewer.agency, str(viewer.role), names, queries, viewer, key)
 
 
 def on_behalf(viewer: Viewer, write: Callable[..., T], **kwargs: Any) -> T:
