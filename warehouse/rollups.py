@@ -140,6 +140,18 @@ SOURCES = {
     "rollup_facilitator_viewer_month": "rollup_facilitator_region_month",
 }
 
+# Rollups built from another whose grain lacks the phenomenon: a correction (a refresh narrowed
+# to phenomena) would rebuild their months whole, for every agency. They rebuild only the keys
+# (this column, in the grain of both) whose rows of the source the refresh changed, found by
+# comparing the source's rebuilt rows with what they were before.
+NARROWED_BY = {
+    "rollup_h3_viewer_month": "h3_r7",
+    "rollup_facilitator_region_month": "entity_id",
+    "rollup_facilitator_viewer_month": "entity_id",
+}
+# Source rollup -> the key column whose changed values its narrowed rollup rebuilds.
+_WATCHED = {SOURCES[name]: key for name, key in NARROWED_BY.items()}
+
 # How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,
 # `excluded`: the new signals' row). Every column not named here and not in the grain is a count
 # or a sum, and adds up; a test checks the result against a full rebuild.
@@ -188,6 +200,10 @@ def refresh_months(
     `phenomena` (a correction's, old and new) the rollups that keep the phenomenon in their grain
     (BY_PHENOMENON) rebuild only those phenomena's rows of the months.
 
+    With `phenomena`, the rollups in NARROWED_BY rebuild, in those months, only the keys whose
+    rows of their source changed (a correction's facilitators and map cells, and those of the new
+    signals in the rebuilt months and phenomena).
+
     `added`: ids of signals new since the last refresh (a delivery's inserts, owned by `owners`).
     Those outside what is rebuilt have their counts added to the rollups' rows (the same SQL
     restricted to them, merged with ON CONFLICT): the work follows the delivery, not the
@@ -230,18 +246,30 @@ def _refresh(
         "owners": None,
         "added": None,
         "phenomena": None,
+        "keys": None,
         **quality_params(),
     }
     merges = _merges(conn, params, months or [], owners, added, phenomena)
+    # a correction's refresh: the rollups in NARROWED_BY rebuild only the changed keys
+    narrowed = bool(months) and phenomena is not None
+    changed: dict[str, list[object]] = {}  # source rollup -> keys whose rows changed
     for name in ROLLUPS:
         began = time.perf_counter()
         deleted = inserted = 0
-        if months is None or months:
+        key = NARROWED_BY.get(name) if narrowed else None
+        params["keys"] = changed.get(SOURCES[name], []) if key else None
+        # nothing of the source changed in the months: nothing to rebuild (the merge follows)
+        if (months is None or months) and params["keys"] != []:
             params["owners"] = owners if months is not None and name not in OWNERLESS else None
             params["phenomena"] = phenomena if name in BY_PHENOMENON else None
+            watched = _WATCHED.get(name) if narrowed else None
+            if watched:
+                _keep_before(conn, name, params)
             deleted = _delete(conn, name, params, bulk=bulk)
             with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
                 inserted = conn.execute(text(_sql(name)), params).rowcount
+            if watched:
+                changed[name] = _changed_keys(conn, name, watched, params)
             # Fresh statistics after a full rebuild: without them the planner guesses a few
             # hundred rows and sorts. A refresh of some months changes a small part of a rollup
             # (autovacuum keeps up with that), and analyzing each costs ~0.3 s at 10M.
@@ -249,6 +277,9 @@ def _refresh(
                 conn.execute(text(f"analyze {name}"))
         merge = merges.get(name)
         if merge is not None:
+            if key:
+                # the rows rebuilt above counted the new signals already
+                merge = {**merge, "rebuilt": months, "rebuilt_keys": params["keys"]}
             inserted += _merge(conn, name, merge)
         rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
         conn.execute(
@@ -294,7 +325,7 @@ def _merges(
     ids = sorted(r.id for r in outside)
     out: dict[str, dict[str, object]] = {}
     for name in ROLLUPS:
-        whole = phenomena is None or name not in BY_PHENOMENON
+        whole = phenomena is None or (name not in BY_PHENOMENON and name not in NARROWED_BY)
         # a rollup rebuilt for whole months counted their new signals already
         merged_months = sorted({r.month for r in outside if not (whole and r.month in rebuilt)})
         if merged_months:
@@ -329,6 +360,15 @@ def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
     conn.execute(text(f"drop table if exists {delta}"))
     conn.execute(text(f"create temp table {delta} (like {name}) on commit drop"))
     conn.execute(text(sql), params)
+    if params.get("rebuilt_keys"):
+        # narrowed (NARROWED_BY): the keys rebuilt in those months are complete already
+        conn.execute(
+            text(
+                f"delete from {delta} where month = any(:rebuilt) "  # noqa: S608
+                f"and {NARROWED_BY[name]} = any(:rebuilt_keys)"
+            ),
+            {"rebuilt": params["rebuilt"], "rebuilt_keys": params["rebuilt_keys"]},
+        )
     grain = ROLLUPS[name]
     columns = conn.scalars(
         text(
@@ -368,19 +408,58 @@ def _replace_once(sql: str, old: str, new: str) -> str:
 
 
 def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:
-    """Empty what the refresh rebuilds: the rollup's rows of the months (of the owners, when
-    given), or all of it; returns how many rows went (0 for all of it)."""
+    """Empty what the refresh rebuilds: the rollup's rows of the months (of the owners, the
+    phenomena and the keys, when given), or all of it; returns how many rows went (0 for all)."""
     # Table names and columns come from the constants above, never from input.
     if params["months"] is None:
         conn.execute(text(f"truncate {name}" if bulk else f"delete from {name}"))  # noqa: S608
         return 0
+    where, bound = _area(name, params)
+    return int(conn.execute(text(f"delete from {name} where {where}"), bound).rowcount)  # noqa: S608
+
+
+def _area(name: str, params: dict[str, object]) -> tuple[str, dict[str, object]]:
+    """What an incremental refresh rebuilds of the rollup, as a condition and its parameters."""
     where = "month = any(:months)"
     if params["owners"] is not None:
         where += " and owner_agency = any(:owners)"
     if params["phenomena"] is not None:
         where += " and phenomenon_code = any(:phenomena)"
-    bound = {k: params[k] for k in ("months", "owners", "phenomena")}
-    return int(conn.execute(text(f"delete from {name} where {where}"), bound).rowcount)  # noqa: S608
+    if params["keys"] is not None:
+        where += f" and {NARROWED_BY[name]} = any(:keys)"
+    return where, {k: params[k] for k in ("months", "owners", "phenomena", "keys")}
+
+
+def _keep_before(conn: Connection, name: str, params: dict[str, object]) -> None:
+    """A copy of the rows the refresh is about to rebuild, for `_changed_keys`."""
+    where, bound = _area(name, params)
+    conn.execute(text(f"drop table if exists before_{name}"))
+    # names from the constants above; values are bound
+    copy = f"create temp table before_{name} on commit drop as select * from {name} where {where}"  # noqa: S608
+    conn.execute(text(copy), bound)
+
+
+def _changed_keys(conn: Connection, name: str, key: str, params: dict[str, object]) -> list[object]:
+    """The keys whose rows the rebuild changed: rows that were there before and are not now, or
+    the other way round (sums of weights may differ in the last bits from the rows' order:
+    those keys are rebuilt too, which is merely more than needed)."""
+    where, bound = _area(name, params)
+    return list(
+        conn.scalars(
+            text(
+                f"""
+                select distinct {key} from (
+                    (select * from before_{name}
+                     except all select * from {name} where {where})
+                    union all
+                    (select * from {name} where {where}
+                     except all select * from before_{name})
+                ) as changed
+                """  # noqa: S608
+            ),
+            bound,
+        )
+    )
 
 
 def _rows_after(conn: Connection, name: str, deleted: int, inserted: int) -> int:

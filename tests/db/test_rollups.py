@@ -436,78 +436,127 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
     _assert_the_same(warehouse, sequence, incremental, full)
 
 
+def _a_delivery_with_a_correction(conn) -> tuple[str, list[int], list, list[str]]:
+    """A delivery in the test's transaction: 300 new signals of the agency's last three months
+    (some with rows the rollups lack: another handling code and map cell, a new facilitator),
+    and a correction that moves one of its older signals into the last month, to another
+    phenomenon, map cell and facilitator. Returns the agency, the new signals' ids, the months
+    and the phenomena the correction touched."""
+    from warehouse import bench_sql
+
+    months, agency = _a_delivery_s_months_and_agency(conn)
+    last = conn.scalar(text("select max(id) from signal"))
+    added = bench_sql.copy_recent_signals(conn, agency=agency, first=months[0], n=300)
+    assert len(added) == 300 and min(added) > last
+    fresh = "id > :l and id % 5 = 0"
+    # some of them make rows the rollups do not have yet: another handling code and place,
+    # and a facilitator never seen before
+    assert conn.execute(
+        text(f"update signal set handling_code = 'H1', h3_r7 = h3_r5 where {fresh}"),
+        {"l": last},
+    ).rowcount
+    entity = conn.scalar(
+        text(
+            # an id of its own: the sequence would not roll back (test_seed checks it)
+            "insert into entity (id, kind, display_name, facilitator_category) "
+            "select max(id) + 1, 'company', 'Nieuw Trustkantoor BV', "
+            "max(facilitator_category) from entity returning id"
+        )
+    )
+    assert conn.execute(
+        text(
+            "insert into signal_entity (signal_id, entity_id, role, audience_mask) "
+            f"select id, :e, 'facilitator', audience_mask from signal where {fresh}"
+        ),
+        {"e": entity, "l": last},
+    ).rowcount
+    # a correction moves one of the agency's older signals (with a facilitator) into the last
+    # month: that month and the older one are rebuilt, the new signals of the other months merged
+    older = conn.execute(
+        text(
+            "select id, date_trunc('month', observed_on)::date as month, phenomenon_code "
+            "from signal as s where owner_agency = :a and observed_on < :first and exists "
+            "(select 1 from signal_entity where signal_id = s.id and role = 'facilitator') "
+            "order by id desc limit 1"
+        ),
+        {"a": agency, "first": months[0]},
+    ).one()
+    # ... and to another phenomenon, another map cell and another facilitator
+    other = conn.execute(
+        text(
+            "select phenomenon_code, max(h3_r7) as h3_r7 from signal where id = any(:ids) "
+            "and phenomenon_code <> :p group by 1 order by count(*) desc limit 1"
+        ),
+        {"ids": added, "p": older.phenomenon_code},
+    ).one()
+    conn.execute(
+        text(
+            "update signal set observed_on = :to, reported_at = :to + interval '1 day', "
+            "severity = 5, phenomenon_code = :other, h3_r7 = :h3 where id = :id"
+        ),
+        {"to": months[-1], "id": older.id, "other": other.phenomenon_code, "h3": other.h3_r7},
+    )
+    conn.execute(
+        text(
+            "insert into signal_entity (signal_id, entity_id, role, audience_mask) "
+            "select :id, (select min(entity_id) from signal_entity where role = 'facilitator' "
+            "and entity_id not in (select entity_id from signal_entity where signal_id = :id)), "
+            "'facilitator', audience_mask from signal where id = :id"
+        ),
+        {"id": older.id},
+    )
+    return agency, added, [older.month, months[-1]], [older.phenomenon_code, other.phenomenon_code]
+
+
 @pytest.mark.parametrize("narrowed", [False, True], ids=["months", "months-and-phenomena"])
 def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse, narrowed):
     # A delivery's new signals are added to the rollups' rows (their own rows merged on the
     # grain: counts and sums added, sets united), while the months of its corrections are rebuilt
     # for the agency (narrowed: only the corrections' phenomena, in the rollups that keep the
-    # phenomenon; new signals of other phenomena in those months are merged there, and counted
+    # phenomenon, and only the changed facilitators and map cells in those built from another
+    # without it; new signals of other phenomena in those months are merged there, and counted
     # by the rebuild of the others). Every rollup must equal a full rebuild of the same signals.
     # Rolled back.
-    from warehouse import bench_sql
-
     sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
-        months, agency = _a_delivery_s_months_and_agency(conn)
-        last = conn.scalar(text("select max(id) from signal"))
-        added = bench_sql.copy_recent_signals(conn, agency=agency, first=months[0], n=300)
-        assert len(added) == 300 and min(added) > last
-        fresh = "id > :l and id % 5 = 0"
-        # some of them make rows the rollups do not have yet: another handling code and place,
-        # and a facilitator never seen before
-        assert conn.execute(
-            text(f"update signal set handling_code = 'H1', h3_r7 = h3_r5 where {fresh}"),
-            {"l": last},
-        ).rowcount
-        entity = conn.scalar(
-            text(
-                # an id of its own: the sequence would not roll back (test_seed checks it)
-                "insert into entity (id, kind, display_name, facilitator_category) "
-                "select max(id) + 1, 'company', 'Nieuw Trustkantoor BV', "
-                "max(facilitator_category) from entity returning id"
-            )
-        )
-        assert conn.execute(
-            text(
-                "insert into signal_entity (signal_id, entity_id, role, audience_mask) "
-                f"select id, :e, 'facilitator', audience_mask from signal where {fresh}"
-            ),
-            {"e": entity, "l": last},
-        ).rowcount
-        # a correction moves one of the agency's older signals into the last month: that month
-        # and the older one are rebuilt, the new signals of the other months merged
-        older = conn.execute(
-            text(
-                "select id, date_trunc('month', observed_on)::date as month, phenomenon_code "
-                "from signal where owner_agency = :a and observed_on < :first "
-                "order by id desc limit 1"
-            ),
-            {"a": agency, "first": months[0]},
-        ).one()
-        # ... and to another phenomenon
-        other = conn.scalar(
-            text(
-                "select phenomenon_code from signal where id = any(:ids) "
-                "and phenomenon_code <> :p group by 1 order by count(*) desc limit 1"
-            ),
-            {"ids": added, "p": older.phenomenon_code},
-        )
-        conn.execute(
-            text(
-                "update signal set observed_on = :to, reported_at = :to + interval '1 day', "
-                "severity = 5, phenomenon_code = :other where id = :id"
-            ),
-            {"to": months[-1], "id": older.id, "other": other},
-        )
+        agency, added, months, phenomena = _a_delivery_with_a_correction(conn)
         rollups.refresh_months(
             conn,
-            [older.month, months[-1]],
+            months,
             owners=[agency],
             added=added,
-            phenomena=[older.phenomenon_code, other] if narrowed else None,
+            phenomena=phenomena if narrowed else None,
         )
         merged, full = _and_a_full_rebuild(conn, tx)
     _assert_the_same(warehouse, sequence, merged, full)
+
+
+def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
+    # The rollups built from another without the phenomenon in their grain (NARROWED_BY) rewrite,
+    # in a correction's months, only the rows of the facilitators and map cells whose source
+    # rows changed, not the months whole for every agency (test above: the result is exact).
+    # A row this transaction rewrote carries its id (xmin). Rolled back.
+    sequence = _signal_sequence(warehouse)
+    count = "select count(*) from {name} where month = :m and xmin <> pg_current_xact_id()::xid"
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        try:
+            agency, added, months, phenomena = _a_delivery_with_a_correction(conn)
+            # the correction's older month: no new signals there, only the correction
+            before = {
+                name: conn.scalar(text(count.format(name=name)), {"m": months[0]})
+                for name in rollups.NARROWED_BY
+            }
+            rollups.refresh_months(conn, months, owners=[agency], added=added, phenomena=phenomena)
+            for name, rows in before.items():
+                kept = conn.scalar(text(count.format(name=name)), {"m": months[0]})
+                assert rows > 50, name
+                assert 0.9 * rows <= kept < rows, (name, kept, rows)
+        finally:
+            tx.rollback()
+    from warehouse import bench_sql
+
+    with warehouse.engine.begin() as conn:
+        bench_sql.restore_sequence(conn, sequence)
 
 
 @pytest.mark.parametrize("rollup", [name for name, grain in ROLLUPS.items() if grain[0] == "month"])

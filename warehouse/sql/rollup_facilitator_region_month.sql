@@ -41,8 +41,13 @@ visible as (
         on q.reliability = f.reliability::text and q.credibility = f.credibility
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
-        cast(:months as date []) is null
-        or (f.month >= :lo and f.month < :hi and f.month = any(cast(:months as date [])))
+        (
+            cast(:months as date []) is null
+            or (f.month >= :lo and f.month < :hi and f.month = any(cast(:months as date [])))
+        )
+        -- :keys null: every facilitator; otherwise only these (a correction rebuilds the
+        -- facilitators whose rows of rollup_facilitator_month it changed)
+        and (cast(:keys as bigint []) is null or f.entity_id = any(cast(:keys as bigint [])))
 )
 
 insert into rollup_facilitator_region_month (

@@ -36,8 +36,13 @@ select
 from rollup_facilitator_region_month as r
 -- :months null rebuilds everything; otherwise only these months (incremental refresh)
 where
-    cast(:months as date []) is null
-    or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    (
+        cast(:months as date []) is null
+        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+    )
+    -- :keys null: every facilitator; otherwise only these (a correction rebuilds the
+    -- facilitators whose rows of rollup_facilitator_region_month it changed)
+    and (cast(:keys as bigint []) is null or r.entity_id = any(cast(:keys as bigint [])))
 group by r.viewer_mask, r.month, r.entity_id
 -- a viewer's months lie together on disk: the views read one agency's months at a time
 order by r.viewer_mask, r.month, r.entity_id

@@ -20,8 +20,13 @@ with visible as (
     inner join agency as a on r.audience_mask & (1::bigint << a.bit) <> 0
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
-        cast(:months as date []) is null
-        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+        (
+            cast(:months as date []) is null
+            or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+        )
+        -- :keys null: every cell; otherwise only these (a correction rebuilds the cells whose
+        -- rows of rollup_h3_month it changed)
+        and (cast(:keys as text []) is null or r.h3_r7 = any(cast(:keys as text [])))
 )
 
 insert into rollup_h3_viewer_month (

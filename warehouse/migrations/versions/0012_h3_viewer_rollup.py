@@ -64,7 +64,8 @@ def upgrade() -> None:
         """
     )
     op.get_bind().execute(
-        sa.text(SQL.read_text(encoding="utf-8")), {"months": None, "lo": None, "hi": None}
+        sa.text(SQL.read_text(encoding="utf-8")),
+        {"months": None, "lo": None, "hi": None, "keys": None},
     )
     op.execute(f"analyze {TABLE}")
 

@@ -75,7 +75,7 @@ def upgrade() -> None:
     )
     # Today's SQL files (not frozen with this migration): every parameter they take, all null
     # for "every month". The per-agency rollup is rebuilt from this one: the same rows.
-    params = {"months": None, "lo": None, "hi": None, **quality_params()}
+    params = {"months": None, "lo": None, "hi": None, "keys": None, **quality_params()}
     bind = op.get_bind()
     bind.execute(sa.text((SQL_DIR / f"{TABLE}.sql").read_text(encoding="utf-8")), params)
     op.execute(f"analyze {TABLE}")
