@@ -575,12 +575,18 @@ def bench_cmd(
     cold_runs: Annotated[int, typer.Option(help="cold runs per query")] = 5,
     sessions: Annotated[int, typer.Option(help="concurrent browser sessions")] = 20,
     session_seconds: Annotated[float, typer.Option(help="how long they run")] = 60.0,
+    think_seconds: Annotated[
+        float, typer.Option(help="pause between a session's page loads")
+    ] = 0.0,
     export_rows: Annotated[int, typer.Option(help="rows of the timed CSV export")] = 1_000_000,
     refresh_signals: Annotated[int, typer.Option(help="signals of the timed delivery")] = 100_000,
     skip_queries: Annotated[bool, typer.Option("--skip-queries")] = False,
     skip_naive: Annotated[bool, typer.Option("--skip-naive")] = False,
     skip_browser: Annotated[bool, typer.Option("--skip-browser")] = False,
     skip_concurrent: Annotated[bool, typer.Option("--skip-concurrent")] = False,
+    skip_protocol: Annotated[
+        bool, typer.Option("--skip-protocol", help="concurrent sessions with browsers only")
+    ] = False,
     skip_export: Annotated[bool, typer.Option("--skip-export")] = False,
     skip_briefing: Annotated[bool, typer.Option("--skip-briefing")] = False,
     skip_refresh: Annotated[bool, typer.Option("--skip-refresh")] = False,
@@ -599,12 +605,14 @@ def bench_cmd(
         cold_runs=cold_runs,
         sessions=sessions,
         session_seconds=session_seconds,
+        think_seconds=think_seconds,
         export_rows=export_rows,
         refresh_signals=refresh_signals,
         queries=not skip_queries,
         naive=not skip_naive,
         browser=not skip_browser,
         concurrent=not skip_concurrent,
+        protocol=not skip_protocol,
         export=not skip_export,
         briefing=not skip_briefing,
         refresh=not skip_refresh,

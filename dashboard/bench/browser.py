@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import psutil
 
 from dashboard import devidp
+from dashboard.bench import protocol
 from dashboard.bench.common import Options, Report, peak_rss, summary
 from warehouse.settings import agencies
 
@@ -183,7 +184,8 @@ async def single(browser: Browser, app: str, options: Options, report: Report) -
 async def concurrent(
     browser: Browser, app: str, state: Any, options: Options, report: Report
 ) -> None:
-    """`sessions` logged-in sessions, each loading the views in turn until the time is up."""
+    """`sessions` logged-in sessions, each loading the views in turn until the time is up,
+    `think_seconds` apart."""
     deadline = time.monotonic() + options.session_seconds
     times: list[float] = []
     errors = 0
@@ -202,6 +204,7 @@ async def concurrent(
                 except Exception:  # a timeout counts as an error, the session goes on
                     errors += 1
                 i += 1
+                await asyncio.sleep(options.think_seconds)
         finally:
             await context.close()
 
@@ -209,10 +212,21 @@ async def concurrent(
     report.concurrent = {
         "sessions": options.sessions,
         "seconds": options.session_seconds,
+        "think_s": options.think_seconds,
         "pages": len(times),
         "errors": errors,
         **summary(times),
     }
+
+
+async def signed_in(browser: Browser, app: str) -> Any:
+    """The cookies of a browser signed in as the politie analyst (through the real login)."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    await login(page, app, "Politie", "analist@politie")
+    state = await context.storage_state()
+    await context.close()
+    return state
 
 
 async def drive(app: str, options: Options, report: Report) -> None:
@@ -226,11 +240,12 @@ async def drive(app: str, options: Options, report: Report) -> None:
             state = await single(browser, app, options, report) if options.browser else None
             if options.concurrent:
                 if state is None:
-                    context = await browser.new_context()
-                    page = await context.new_page()
-                    await login(page, app, "Politie", "analist@politie")
-                    state = await context.storage_state()
-                    await context.close()
+                    state = await signed_in(browser, app)
+                if options.protocol:
+                    # first, on a server no browser session has left busy
+                    await protocol.concurrent(
+                        app, protocol.cookies_of(state, app), PAGES, options, report
+                    )
                 await concurrent(browser, app, state, options, report)
         finally:
             await browser.close()

@@ -30,8 +30,10 @@ class Options:
     naive: bool = True
     browser: bool = True
     concurrent: bool = True
+    protocol: bool = True  # with `concurrent`: the same sessions without browsers too
     sessions: int = 20
     session_seconds: float = 60.0
+    think_seconds: float = 0.0  # pause between a session's page loads (0: back to back)
     export: bool = True
     export_rows: int = 1_000_000
     briefing: bool = True
@@ -46,6 +48,7 @@ class Report:
     queries: list[dict[str, Any]] = field(default_factory=list)
     browser: list[dict[str, Any]] = field(default_factory=list)
     concurrent: dict[str, Any] = field(default_factory=dict)
+    protocol: dict[str, Any] = field(default_factory=dict)
     export: dict[str, Any] = field(default_factory=dict)
     briefing: dict[str, Any] = field(default_factory=dict)
     refresh: dict[str, Any] = field(default_factory=dict)
@@ -57,6 +60,7 @@ class Report:
             "queries": self.queries,
             "browser": self.browser,
             "concurrent": self.concurrent,
+            "protocol": self.protocol,
             "export": self.export,
             "briefing": self.briefing,
             "refresh": self.refresh,

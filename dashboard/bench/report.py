@@ -48,9 +48,18 @@ def render(report: Report) -> list[str]:
         c = report.concurrent
         lines += [
             "",
-            f"{c['sessions']} concurrent sessions for {c['seconds']} s: {c['pages']} pages, "
+            f"{c['sessions']} concurrent sessions for {c['seconds']} s "
+            f"({c['think_s']} s between loads): {c['pages']} pages, "
             f"median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, errors {c['errors']}",
         ]
+    if report.protocol:
+        c = report.protocol
+        lines.append(
+            f"{c['sessions']} sessions without browsers for {c['seconds']} s "
+            f"({c['think_s']} s between loads): {c['pages']} "
+            f"pages, median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, "
+            f"errors {c['errors']}"
+        )
     if report.server:
         lines.append(f"app server peak memory: {report.server.get('peak_rss_mb')} MB")
     if report.export:

@@ -44,6 +44,7 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
         "queries",
         "browser",
         "concurrent",
+        "protocol",
         "export",
         "briefing",
         "refresh",
@@ -61,7 +62,7 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     assert refresh["corrected_refresh_s"] >= 0
     assert refresh["agency"] in {a.code for a in agencies()}
     assert report["briefing"]["pdf_bytes"] > 0
-    assert report["browser"] == [] and report["export"] == {}
+    assert report["browser"] == [] and report["export"] == {} and report["protocol"] == {}
 
 
 def test_bench_refuses_a_warehouse_of_another_size_in_one_line(warehouse):

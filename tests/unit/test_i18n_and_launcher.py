@@ -67,6 +67,8 @@ def test_streamlit_command_runs_the_project_app():
     assert cmd[1:4] == ["-m", "streamlit", "run"]
     assert cmd[4].endswith("dashboard/server.py")  # app.py plus the export download route
     assert "--server.port=8765" in cmd and "--browser.gatherUsageStats=false" in cmd
+    # no full garbage collection after every run: 36% of the server's CPU under 20 sessions
+    assert "--runner.postScriptGC=false" in cmd
 
 
 def test_production_refuses_development_identities_and_weak_cookie_secrets(tmp_path):
