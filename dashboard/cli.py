@@ -573,7 +573,9 @@ def bench_cmd(
     ] = None,
     runs: Annotated[int, typer.Option(help="warm runs per query")] = 20,
     cold_runs: Annotated[int, typer.Option(help="cold runs per query")] = 5,
-    sessions: Annotated[int, typer.Option(help="concurrent browser sessions")] = 20,
+    sessions: Annotated[
+        int, typer.Option(help="concurrent sessions (with and without browsers)")
+    ] = 20,
     session_seconds: Annotated[float, typer.Option(help="how long they run")] = 60.0,
     think_seconds: Annotated[
         float, typer.Option(help="pause between a session's page loads")
@@ -585,7 +587,7 @@ def bench_cmd(
     skip_browser: Annotated[bool, typer.Option("--skip-browser")] = False,
     skip_concurrent: Annotated[bool, typer.Option("--skip-concurrent")] = False,
     skip_protocol: Annotated[
-        bool, typer.Option("--skip-protocol", help="concurrent sessions with browsers only")
+        bool, typer.Option("--skip-protocol", help="no concurrent sessions without browsers")
     ] = False,
     skip_export: Annotated[bool, typer.Option("--skip-export")] = False,
     skip_briefing: Annotated[bool, typer.Option("--skip-briefing")] = False,

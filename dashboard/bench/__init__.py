@@ -51,7 +51,7 @@ def run(options: Options, say: Callable[[str], None] = print) -> Report:
     if options.briefing:
         say("Briefing…")
         bench_briefing(url, report)
-    if options.browser or options.concurrent:
+    if options.browser or options.concurrent or options.protocol:
         from dashboard.bench import browser
 
         say("Browser…")

@@ -238,14 +238,14 @@ async def drive(app: str, options: Options, report: Report) -> None:
         )
         try:
             state = await single(browser, app, options, report) if options.browser else None
+            if (options.concurrent or options.protocol) and state is None:
+                state = await signed_in(browser, app)
+            if options.protocol:
+                # first, on a server no browser session has left busy
+                await protocol.concurrent(
+                    app, protocol.cookies_of(state, app), PAGES, options, report
+                )
             if options.concurrent:
-                if state is None:
-                    state = await signed_in(browser, app)
-                if options.protocol:
-                    # first, on a server no browser session has left busy
-                    await protocol.concurrent(
-                        app, protocol.cookies_of(state, app), PAGES, options, report
-                    )
                 await concurrent(browser, app, state, options, report)
         finally:
             await browser.close()

@@ -30,7 +30,7 @@ class Options:
     naive: bool = True
     browser: bool = True
     concurrent: bool = True
-    protocol: bool = True  # with `concurrent`: the same sessions without browsers too
+    protocol: bool = True  # the concurrent sessions without browsers (bench/protocol.py)
     sessions: int = 20
     session_seconds: float = 60.0
     think_seconds: float = 0.0  # pause between a session's page loads (0: back to back)

@@ -31,6 +31,7 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
             "500",
             "--skip-browser",
             "--skip-concurrent",
+            "--skip-protocol",
             "--skip-export",
             "--json",
             str(out),
