@@ -229,7 +229,9 @@ async def signed_in(browser: Browser, app: str) -> Any:
     return state
 
 
-async def drive(app: str, options: Options, report: Report) -> None:
+async def drive(
+    app: str, options: Options, report: Report, server: psutil.Process | None = None
+) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -243,7 +245,7 @@ async def drive(app: str, options: Options, report: Report) -> None:
             if options.protocol:
                 # first, on a server no browser session has left busy
                 await protocol.concurrent(
-                    app, protocol.cookies_of(state, app), PAGES, options, report
+                    app, protocol.cookies_of(state, app), PAGES, options, report, server=server
                 )
             if options.concurrent:
                 await concurrent(browser, app, state, options, report)
@@ -274,7 +276,7 @@ def run(url: str, options: Options, report: Report, say: Callable[[str], None]) 
             proc = psutil.Process(server.pid)
             idle = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
             with peak_rss([proc]) as peak:
-                asyncio.run(drive(f"http://localhost:{port}", options, report))
+                asyncio.run(drive(f"http://localhost:{port}", options, report, server=proc))
             report.server = {
                 "idle_rss_mb": round(idle / 2**20),
                 "peak_rss_mb": round(peak.value / 2**20),

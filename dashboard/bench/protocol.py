@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psutil
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -105,10 +106,16 @@ async def _read(ws: Any, run: PageRun) -> bool:
 
 
 async def concurrent(
-    app: str, cookies: dict[str, str], pages: tuple[str, ...], options: Options, report: Report
+    app: str,
+    cookies: dict[str, str],
+    pages: tuple[str, ...],
+    options: Options,
+    report: Report,
+    server: psutil.Process | None = None,
 ) -> None:
     """`sessions` sessions loading the pages in turn until the time is up, `think_seconds` apart
-    (as the browser sessions do)."""
+    (as the browser sessions do); with the app server's process, the CPU time it spent."""
+    used = _cpu_seconds(server)
     deadline = time.monotonic() + options.session_seconds
     times: list[float] = []
     errors = 0
@@ -125,6 +132,7 @@ async def concurrent(
             await asyncio.sleep(options.think_seconds)
 
     await asyncio.gather(*(session(n) for n in range(options.sessions)))
+    used = _cpu_seconds(server) - used
     report.protocol = {
         "sessions": options.sessions,
         "seconds": options.session_seconds,
@@ -132,4 +140,20 @@ async def concurrent(
         "pages": len(times),
         "errors": errors,
         **summary(times),
+        "server_cpu_s": round(used, 1) if server else None,
+        "server_cpu_ms_per_page": round(1000 * used / len(times)) if server and times else None,
     }
+
+
+def _cpu_seconds(server: psutil.Process | None) -> float:
+    """User and system CPU of the app server's process tree so far (0 without one)."""
+    if server is None:
+        return 0.0
+    total = 0.0
+    for proc in [server, *server.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total

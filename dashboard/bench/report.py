@@ -59,6 +59,11 @@ def render(report: Report) -> list[str]:
             f"({c['think_s']} s between loads): {c['pages']} "
             f"pages, median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, "
             f"errors {c['errors']}"
+            + (
+                f"; app server CPU {c['server_cpu_s']} s, {c['server_cpu_ms_per_page']} ms a page"
+                if c.get("server_cpu_s") is not None
+                else ""
+            )
         )
     if report.server:
         lines.append(f"app server peak memory: {report.server.get('peak_rss_mb')} MB")
