@@ -4,6 +4,7 @@ plain background and makes no network calls (closed networks)."""
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 import h3
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from warehouse.settings import get_settings
 
@@ -81,7 +83,16 @@ def _objects(values: list, index: pd.Index) -> pd.Series:
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+    """The rows as plain Python values, missing ones as None: column by column (a cell at a
+    time cost a fifth of the map page's time)."""
+    if df.empty:
+        return []
+    plain = df.astype(object)
+    plain = plain.where(plain.notna(), None)
+    return [
+        {str(k): _clean(v) if hasattr(v, "item") else v for k, v in row.items()}
+        for row in plain.to_dict("records")
+    ]
 
 
 def hexagon_layer(cells: pd.DataFrame, metric: str, labels: dict[str, str]) -> pdk.Layer:
@@ -191,6 +202,15 @@ def place_layer(places: pd.DataFrame) -> pdk.Layer:
     )
 
 
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON is written compactly: pydeck indents it, which makes Python's
+    json module use its pure-Python encoder (a fifth of the map page's time) and sends the
+    browser the whitespace too. The same objects, the same JSON values."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def deck(layers: list[pdk.Layer], settings: MapSettings, *, world: bool = False) -> pdk.Deck:
     view = (
         pdk.ViewState(latitude=25.0, longitude=-35.0, zoom=1.6)
@@ -202,8 +222,10 @@ def deck(layers: list[pdk.Layer], settings: MapSettings, *, world: bool = False)
         "style": {"backgroundColor": "#154273", "color": "white", "fontSize": "12px"},
     }
     if settings.offline:
-        return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip)
-    return pdk.Deck(
+        return CompactDeck(
+            layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip
+        )
+    return CompactDeck(
         layers=layers,
         initial_view_state=view,
         map_provider=settings.provider,
