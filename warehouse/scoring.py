@@ -125,7 +125,9 @@ def rank(scored: pd.DataFrame, group: str = "category") -> pd.DataFrame:
     order is the same on every run."""
     out = scored.sort_values(["score", "entity_id"], ascending=[False, True], ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
-    out["rank_in_category"] = out.groupby(group, dropna=False).cumcount() + 1
+    # counted over the group's codes alone: grouping the frame copied every column first
+    codes, _ = pd.factorize(out[group], use_na_sentinel=False)  # a missing one is a group too
+    out["rank_in_category"] = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
     return out
 
 

@@ -119,3 +119,17 @@ def test_own_score_never_exceeds_the_full_score_even_when_own_signals_are_graver
     own = scoring.score(scoring.own_share(components), reference=components)
     assert (own["score"].to_numpy() <= full["score"].to_numpy() + 1e-9).all()
     assert own["score"].iloc[1] == 0.0
+
+
+def test_rank_in_category_counts_within_each_category_missing_ones_together():
+    scored = pd.DataFrame(
+        {
+            "entity_id": [1, 2, 3, 4, 5, 6],
+            "category": ["A", None, "B", "A", None, "A"],
+            "score": [90.0, 80.0, 70.0, 60.0, 50.0, 40.0],
+        }
+    )
+    out = scoring.rank(scored.sample(frac=1, random_state=3))
+    assert out["entity_id"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert out["rank"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert out["rank_in_category"].tolist() == [1, 1, 1, 2, 2, 3]
