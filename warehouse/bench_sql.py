@@ -127,6 +127,32 @@ def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> str:
     )
 
 
+def correct_many_signals(
+    conn: Connection, *, agency: str, first: dt.date, n: int
+) -> tuple[int, list[dt.date], list[str]]:
+    """Corrections across a delivery's months as a steward's re-delivery makes them: `n` of the
+    agency's signals since `first`, spread over its months and phenomena (every k-th by id), get
+    another severity. Returns how many, and the months and phenomena they lie in."""
+    rows = conn.execute(
+        text(
+            """
+            with mine as (
+                select id, row_number() over (order by id) as i, count(*) over () as total
+                from signal where owner_agency = :agency and observed_on >= :first
+            ),
+            chosen as (
+                select id from mine where i % greatest(1, total / :n) = 0 limit :n
+            )
+            update signal as s set severity = 6 - s.severity
+            from chosen where s.id = chosen.id
+            returning date_trunc('month', s.observed_on)::date as month, s.phenomenon_code
+            """
+        ),
+        {"agency": agency, "first": first, "n": n},
+    ).all()
+    return len(rows), sorted({r.month for r in rows}), sorted({r.phenomenon_code for r in rows})
+
+
 def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:
     """`rows` generated signals (generate_series) for the export benchmark."""
     conn.execute(

@@ -52,7 +52,8 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
     owns the most of them (with their entity links), then the incremental refresh the delivery
     path runs (rollups.refresh_months for that agency, the new signals merged); then the same
     delivery with one correction in the last month, which rebuilds that month and phenomenon for
-    the agency.
+    the agency; then with corrections of a tenth as many of its signals across the three months
+    and most phenomena (a re-delivery), which rebuilds the agency's months.
     Each in a transaction rolled back; the id sequence is put back after (bench a warehouse
     nobody loads into meanwhile)."""
     engine = create_engine(url)
@@ -61,7 +62,7 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             sequence = bench_sql.signal_sequence(conn)
             conn.rollback()
         figures: dict[str, Any] = {}
-        for corrected in (False, True):
+        for corrected in (None, "one", "many"):
             with engine.connect() as conn, conn.begin() as tx:
                 last = conn.scalar(text("select max(observed_on) from signal"))
                 first = add_months(dt.date(last.year, last.month, 1), -2)
@@ -73,11 +74,17 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
                 )
                 inserted = time.perf_counter() - began
                 rebuilt, phenomena = [], []
-                if corrected:
+                if corrected == "one":
                     rebuilt = months[-1:]
                     phenomena = [
                         bench_sql.correct_one_signal(conn, agency=agency, month=months[-1])
                     ]
+                elif corrected == "many":
+                    many, rebuilt, phenomena = bench_sql.correct_many_signals(
+                        conn, agency=agency, first=first, n=max(1, options.refresh_signals // 10)
+                    )
+                    figures["corrections"] = many
+                    figures["corrected_phenomena"] = len(phenomena)
                 began = time.perf_counter()
                 results = rollups.refresh_months(
                     conn, rebuilt, owners=[agency], added=added, phenomena=phenomena
@@ -87,9 +94,13 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             with engine.begin() as conn:
                 bench_sql.restore_sequence(conn, sequence)
             per_rollup = {r.rollup: round(r.seconds, 2) for r in results}
-            if corrected:
+            if corrected == "one":
                 figures["corrected_refresh_s"] = round(refreshed, 2)
                 figures["corrected_per_rollup_s"] = per_rollup
+                continue
+            if corrected == "many":
+                figures["many_corrected_refresh_s"] = round(refreshed, 2)
+                figures["many_corrected_per_rollup_s"] = per_rollup
                 continue
             figures.update(
                 signals=len(added),

@@ -84,7 +84,9 @@ def render(report: Report) -> list[str]:
         lines.append(
             f"delivery of {r['signals']:,} new signals ({r['agency']}) in {len(r['months'])} "
             f"months: insert {r['insert_s']} s, incremental rollup refresh {r['refresh_s']} s; "
-            f"with one correction (its month and phenomenon rebuilt) {r['corrected_refresh_s']} s"
+            f"with one correction (its month and phenomenon rebuilt) {r['corrected_refresh_s']} s; "
+            f"with {r['corrections']:,} corrections across {len(r['months'])} months and "
+            f"{r['corrected_phenomena']} phenomena {r['many_corrected_refresh_s']} s"
         )
     return lines
 

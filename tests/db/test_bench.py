@@ -61,6 +61,9 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     refresh = report["refresh"]
     assert 0 < refresh["signals"] <= 500 and refresh["refresh_s"] >= 0
     assert refresh["corrected_refresh_s"] >= 0
+    # a re-delivery's corrections: a tenth as many, across the months and several phenomena
+    assert refresh["corrections"] == 50 and refresh["corrected_phenomena"] > 1
+    assert refresh["many_corrected_refresh_s"] >= 0
     assert refresh["agency"] in {a.code for a in agencies()}
     assert report["briefing"]["pdf_bytes"] > 0
     assert report["browser"] == [] and report["export"] == {} and report["protocol"] == {}
