@@ -508,15 +508,23 @@ def _a_delivery_with_a_correction(conn) -> tuple[str, list[int], list, list[str]
     return agency, added, [older.month, months[-1]], [older.phenomenon_code, other.phenomenon_code]
 
 
-@pytest.mark.parametrize("narrowed", [False, True], ids=["months", "months-and-phenomena"])
-def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(warehouse, narrowed):
+@pytest.mark.parametrize(
+    ("narrowed", "limit"),
+    [(False, None), (True, None), (True, 0)],
+    ids=["months", "months-and-phenomena", "months-and-phenomena-past-the-key-limit"],
+)
+def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(
+    warehouse, monkeypatch, narrowed, limit
+):
     # A delivery's new signals are added to the rollups' rows (their own rows merged on the
     # grain: counts and sums added, sets united), while the months of its corrections are rebuilt
     # for the agency (narrowed: only the corrections' phenomena, in the rollups that keep the
     # phenomenon, and only the changed facilitators and map cells in those built from another
     # without it; new signals of other phenomena in those months are merged there, and counted
-    # by the rebuild of the others). Every rollup must equal a full rebuild of the same signals.
-    # Rolled back.
+    # by the rebuild of the others; past NARROW_LIMIT changed keys those rebuild their months
+    # whole). Every rollup must equal a full rebuild of the same signals. Rolled back.
+    if limit is not None:
+        monkeypatch.setattr(rollups, "NARROW_LIMIT", limit)
     sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
         agency, added, months, phenomena = _a_delivery_with_a_correction(conn)

@@ -34,11 +34,15 @@ select
     sum(r.own_weighted_amount) as own_weighted_amount,
     sum(r.own_weighted_severity) as own_weighted_severity
 from rollup_facilitator_region_month as r
--- :months null rebuilds everything; otherwise only these months (incremental refresh)
+-- :months null rebuilds everything; otherwise only these months (incremental refresh), found
+-- through the source's grain index, which begins with the agency: every agency's mask is named
 where
     (
         cast(:months as date []) is null
-        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+        or (
+            r.viewer_mask = any(array(select 1::bigint << v.bit from agency as v))
+            and r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date []))
+        )
     )
     -- :keys null: every facilitator; otherwise only these (a correction rebuilds the
     -- facilitators whose rows of rollup_facilitator_region_month it changed)

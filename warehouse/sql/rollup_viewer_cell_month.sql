@@ -23,11 +23,15 @@ select
     max(r.last_reported_at) as last_reported_at
 from rollup_viewer_month as r
 inner join agency as a on a.code = r.owner_agency
--- :months null rebuilds everything; otherwise only these months (incremental refresh)
+-- :months null rebuilds everything; otherwise only these months (incremental refresh), found
+-- through the source's grain index, which begins with the agency: every agency's mask is named
 where
     (
         cast(:months as date []) is null
-        or (r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date [])))
+        or (
+            r.viewer_mask = any(array(select 1::bigint << v.bit from agency as v))
+            and r.month >= :lo and r.month < :hi and r.month = any(cast(:months as date []))
+        )
     )
     -- :phenomena null: every phenomenon; otherwise only these (a correction's months are
     -- rebuilt for the phenomena it moved signals out of or into)
