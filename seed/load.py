@@ -49,6 +49,7 @@ DATA_TABLES = (
     "rollup_h3_viewer_month",
     "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_month",
+    "rollup_facilitator_viewer_quarter",
     "rollup_refresh",
     "seed_run",
 )

@@ -38,3 +38,26 @@ def previous_period(filters: Filters, start: dt.date, end: dt.date) -> Filters:
     """The same filters over the period of equal length just before [start, end]."""
     length = months_between(start, end)
     return replace(filters, start=add_months(start, -length), end=add_months(end, -length))
+
+
+def quarter_start(month: dt.date) -> dt.date:
+    """The first day of the calendar quarter the month lies in."""
+    return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def split_quarters(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """The months start..end (first days, both included) as the calendar quarters that lie
+    wholly inside them and the months outside those: (quarters' first days, other months). A
+    rollup per quarter then answers the period with a third of the rows of one per month."""
+    quarters: list[dt.date] = []
+    months: list[dt.date] = []
+    month = start.replace(day=1)
+    while month <= end:
+        last = add_months(month, 2)
+        if month == quarter_start(month) and last <= end:
+            quarters.append(month)
+            month = add_months(month, 3)
+        else:
+            months.append(month)
+            month = add_months(month, 1)
+    return quarters, months

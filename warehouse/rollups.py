@@ -11,12 +11,13 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from warehouse.bulk import indexes_deferred
+from warehouse.periods import add_months, quarter_start
 from warehouse.scoring import quality_params
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019), in refresh order.
+# 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019, 0020), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -121,7 +122,18 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "month",
         "entity_id",
     ),
+    # migration 0020: per viewing agency, calendar quarter (month: its first month) and
+    # facilitator, built from rollup_facilitator_viewer_month (so it comes after it)
+    "rollup_facilitator_viewer_quarter": (
+        "viewer_mask",
+        "month",
+        "entity_id",
+    ),
 }
+
+# Rollups kept per calendar quarter (their month is the quarter's first): a refresh of some
+# months rebuilds, or merges into, the quarters that hold them.
+QUARTERLY = frozenset({"rollup_facilitator_viewer_quarter"})
 
 # Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
 OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
@@ -138,6 +150,7 @@ SOURCES = {
     "rollup_h3_viewer_month": "rollup_h3_month",
     "rollup_facilitator_region_month": "rollup_facilitator_month",
     "rollup_facilitator_viewer_month": "rollup_facilitator_region_month",
+    "rollup_facilitator_viewer_quarter": "rollup_facilitator_viewer_month",
 }
 
 # Rollups built from another whose grain lacks the phenomenon: a correction (a refresh narrowed
@@ -148,6 +161,7 @@ NARROWED_BY = {
     "rollup_h3_viewer_month": "h3_r7",
     "rollup_facilitator_region_month": "entity_id",
     "rollup_facilitator_viewer_month": "entity_id",
+    "rollup_facilitator_viewer_quarter": "entity_id",
 }
 # Source rollup -> the key column whose changed values its narrowed rollup rebuilds. A source
 # that is narrowed itself passes on the keys it rebuilt (a superset of those it changed), without
@@ -271,6 +285,9 @@ def _refresh(
         if keys is not None and len(keys) > NARROW_LIMIT:
             keys = None  # most of the months changed: rebuilt whole
         params["keys"] = keys
+        if months is not None:
+            # the months this refresh rebuilds, or for a rollup per quarter their quarters
+            params |= _bounds(_periods(name, months), name)
         if key:
             changed[name] = keys  # what it rebuilds, for the rollup built from it
         # nothing of the source changed in the months: nothing to rebuild (the merge follows)
@@ -295,7 +312,7 @@ def _refresh(
             if key:
                 # the rows rebuilt above (those keys, or the months whole) counted the new
                 # signals already
-                merge = {**merge, "rebuilt": months, "rebuilt_keys": keys}
+                merge = {**merge, "rebuilt": params["months"], "rebuilt_keys": keys}
             inserted += _merge(conn, name, merge)
         rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
         conn.execute(
@@ -330,11 +347,10 @@ def _merges(
         ),
         {"ids": added},
     ).all()
-    rebuilt = set(months)
     outside = [
         r
         for r in found
-        if r.month not in rebuilt or (phenomena is not None and r.phenomenon_code not in phenomena)
+        if r.month not in months or (phenomena is not None and r.phenomenon_code not in phenomena)
     ]
     if not outside:
         return {}
@@ -342,20 +358,30 @@ def _merges(
     out: dict[str, dict[str, object]] = {}
     for name in ROLLUPS:
         whole = phenomena is None or (name not in BY_PHENOMENON and name not in NARROWED_BY)
-        # a rollup rebuilt for whole months counted their new signals already
-        merged_months = sorted({r.month for r in outside if not (whole and r.month in rebuilt)})
+        # a rollup rebuilt for whole months (or quarters) counted their new signals already
+        rebuilt = set(_periods(name, months))
+        merged = {p for r in outside for p in _periods(name, [r.month])}
+        merged_months = sorted(merged - rebuilt if whole else merged)
         if merged_months:
-            out[name] = {**params, **_bounds(merged_months), "owners": owners, "added": ids}
+            out[name] = {**params, **_bounds(merged_months, name), "owners": owners, "added": ids}
     return out
 
 
-def _bounds(months: list[dt.date] | None) -> dict[str, object]:
-    """The SQL's month parameters: the months, and the dates they lie between (for the index)."""
+def _periods(name: str, months: list[dt.date]) -> list[dt.date]:
+    """The rollup's periods that hold these months: the months, or for a rollup per quarter
+    (QUARTERLY) the first months of their quarters."""
+    if name in QUARTERLY:
+        return sorted({quarter_start(m) for m in months})
+    return months
+
+
+def _bounds(months: list[dt.date] | None, name: str = "") -> dict[str, object]:
+    """The SQL's month parameters: the months (for a rollup per quarter the quarters' first
+    months), and the dates their rows of the source lie between (for the index)."""
     if not months:
         return {"months": months, "lo": None, "hi": None}
-    last = months[-1]
-    following = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    return {"months": months, "lo": months[0], "hi": following}
+    span = 3 if name in QUARTERLY else 1
+    return {"months": months, "lo": months[0], "hi": add_months(months[-1], span)}
 
 
 def _sql(name: str) -> str:

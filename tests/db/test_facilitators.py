@@ -138,6 +138,8 @@ PERIODS = [
     Filters(),
     Filters(start=dt.date(2023, 4, 1), end=dt.date(2023, 6, 1)),
     Filters(start=dt.date(2024, 11, 1)),
+    # whole quarters from rollup_facilitator_viewer_quarter (0020), months on either side
+    Filters(start=dt.date(2023, 2, 1), end=dt.date(2024, 8, 1)),
     # rollup_facilitator_region_month (0017)
     Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1), regions=("RTM",)),
     Filters(regions=("AMS", "ZWB")),

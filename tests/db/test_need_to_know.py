@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import make_viewer
+from warehouse.rollups import ROLLUPS
 from warehouse.scoped import WORK_MEM, scoped
 from warehouse.settings import agencies
 
@@ -19,16 +20,9 @@ AUDIENCE_TABLES = (
     "rollup_node_month",
     "rollup_entity_set_month",
 )
-# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018, 0019): row-level
+# Rollups kept per viewing agency (their grain begins with the viewer's mask): row-level
 # security is an equality on the viewer's own mask.
-VIEWER_TABLES = (
-    "rollup_viewer_month",
-    "rollup_viewer_cell_month",
-    "rollup_node_viewer_month",
-    "rollup_h3_viewer_month",
-    "rollup_facilitator_region_month",
-    "rollup_facilitator_viewer_month",
-)
+VIEWER_TABLES = tuple(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask")
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 import warehouse.queries
 from tests.conftest import make_viewer, seeded
 from tests.db.query_catalogue import CATALOGUE, HOSTILE_FILTERS, VOLATILE
+from warehouse.rollups import ROLLUPS
 from warehouse.scoped import app_url, scoped
 
 AGENCIES = ("fiod", "defensie")
@@ -31,16 +32,9 @@ AUDIENCE_TABLES = (
     "rollup_entity_month",
     "rollup_entity_set_month",
 )
-# Rollups kept per viewing agency (migrations 0008, 0012, 0014, 0017, 0018, 0019): the copy
+# Rollups kept per viewing agency (their grain begins with the viewer's mask): the copy
 # keeps only the agency's own rows.
-VIEWER_TABLES = (
-    "rollup_viewer_month",
-    "rollup_viewer_cell_month",
-    "rollup_node_viewer_month",
-    "rollup_h3_viewer_month",
-    "rollup_facilitator_region_month",
-    "rollup_facilitator_viewer_month",
-)
+VIEWER_TABLES = tuple(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask")
 
 
 def _query_functions() -> set[str]:

@@ -87,27 +87,26 @@ RAW_H3_VIEWER_MONTH = """
 
 # Per viewing agency, month and facilitator, straight from the links (migration 0014): every
 # facilitator link of a signal whose audience includes the agency, weighted by its evaluation.
-RAW_FACILITATOR_VIEWER_MONTH = """
+_RAW_FACILITATOR_VIEWER = """
     with quality as (
         select r.code as reliability, c.code as credibility, r.w * c.w as weight
         from unnest(cast(:rel_codes as text[]), cast(:rel_w as float8[])) as r (code, w)
         cross join unnest(cast(:cred_codes as int[]), cast(:cred_w as float8[])) as c (code, w)
     )
-    select 1::bigint << a.bit as viewer_mask, date_trunc('month', s.observed_on)::date as month,
+    select 1::bigint << a.bit as viewer_mask, date_trunc('{period}', s.observed_on)::date as month,
            l.entity_id, max(e.facilitator_category) as facilitator_category,
            bit_or(1::bigint << o.bit) as agency_bits,
            coalesce(array_agg(distinct s.network_id order by s.network_id)
-                    filter (where s.network_id is not null), '{}') as network_ids,
+                    filter (where s.network_id is not null), '{{}}') as network_ids,
            count(*) as signal_count, sum(coalesce(s.amount_eur, 0))::numeric(20, 2) as amount_eur,
-           sum(q.weight) as weighted_count,
+           {weighted_count},
            sum(coalesce(s.amount_eur, 0) * q.weight) as weighted_amount,
            sum(s.severity * q.weight) as weighted_severity,
            coalesce(array_agg(distinct s.network_id order by s.network_id)
-                    filter (where s.owner_agency = a.code and s.network_id is not null), '{}')
+                    filter (where s.owner_agency = a.code and s.network_id is not null), '{{}}')
                as own_network_ids,
            count(*) filter (where s.owner_agency = a.code) as own_signal_count,
-           coalesce(sum(q.weight) filter (where s.owner_agency = a.code), 0)
-               as own_weighted_count,
+           {own_weighted_count},
            coalesce(sum(coalesce(s.amount_eur, 0) * q.weight)
                     filter (where s.owner_agency = a.code), 0) as own_weighted_amount,
            coalesce(sum(s.severity * q.weight) filter (where s.owner_agency = a.code), 0)
@@ -121,6 +120,25 @@ RAW_FACILITATOR_VIEWER_MONTH = """
     where l.role = 'facilitator'
     group by 1, 2, 3
 """
+_IN_MONTH = "coalesce(sum(q.weight) filter (where {own}extract(month from s.observed_on)::int % 3 = {r}), 0)"
+OWN = "s.owner_agency = a.code"
+RAW_FACILITATOR_VIEWER_MONTH = _RAW_FACILITATOR_VIEWER.format(
+    period="month",
+    weighted_count="sum(q.weight) as weighted_count",
+    own_weighted_count=f"coalesce(sum(q.weight) filter (where {OWN}), 0) as own_weighted_count",
+)
+# the quarter's quality-weighted count per month of it (its first, second and third month
+# leave 1, 2 and 0 divided by 3)
+RAW_FACILITATOR_VIEWER_QUARTER = _RAW_FACILITATOR_VIEWER.format(
+    period="quarter",
+    weighted_count=", ".join(
+        _IN_MONTH.format(own="", r=(i + 1) % 3) + f" as weighted_count_{i + 1}" for i in range(3)
+    ),
+    own_weighted_count=", ".join(
+        _IN_MONTH.format(own=f"{OWN} and ", r=(i + 1) % 3) + f" as own_weighted_count_{i + 1}"
+        for i in range(3)
+    ),
+)
 
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -156,15 +174,19 @@ def _split_floats(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return df.drop(columns=floats).astype(str), df[floats].astype(float)
 
 
-def _facilitator_viewer_frames(conn) -> tuple[pd.DataFrame, pd.DataFrame]:
-    keys = list(ROLLUPS["rollup_facilitator_viewer_month"])
-    rows = conn.execute(text(RAW_FACILITATOR_VIEWER_MONTH), quality_params()).mappings().all()
+FACILITATOR_VIEWER = {
+    "rollup_facilitator_viewer_month": RAW_FACILITATOR_VIEWER_MONTH,
+    "rollup_facilitator_viewer_quarter": RAW_FACILITATOR_VIEWER_QUARTER,
+}
+
+
+def _facilitator_viewer_frames(conn, rollup: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keys = list(ROLLUPS[rollup])
+    rows = conn.execute(text(FACILITATOR_VIEWER[rollup]), quality_params()).mappings().all()
     expected = pd.DataFrame(rows).sort_values(keys, ignore_index=True)
     columns = ", ".join(expected.columns)
     actual = pd.DataFrame(
-        conn.execute(text(f"select {columns} from rollup_facilitator_viewer_month"))
-        .mappings()
-        .all()
+        conn.execute(text(f"select {columns} from {rollup}")).mappings().all()
     ).sort_values(keys, ignore_index=True)
     return actual, expected
 
@@ -179,20 +201,23 @@ def _assert_same_facilitator_viewer_rows(actual: pd.DataFrame, expected: pd.Data
     assert np.allclose(floats_a.to_numpy(), floats_e.to_numpy(), rtol=1e-9, atol=1e-9)
 
 
-def test_facilitator_viewer_rollup_equals_raw_aggregate(warehouse):
+@pytest.mark.parametrize("rollup", list(FACILITATOR_VIEWER))
+def test_facilitator_viewer_rollup_equals_raw_aggregate(warehouse, rollup):
     with warehouse.engine.connect() as conn:
-        _assert_same_facilitator_viewer_rows(*_facilitator_viewer_frames(conn))
+        _assert_same_facilitator_viewer_rows(*_facilitator_viewer_frames(conn, rollup))
 
 
-def test_facilitator_viewer_rollup_refreshes_by_month(warehouse):
+@pytest.mark.parametrize("rollup", list(FACILITATOR_VIEWER))
+def test_facilitator_viewer_rollup_refreshes_by_month(warehouse, rollup):
     # The incremental path (only these months' rows deleted and rebuilt, from the months of
-    # rollup_facilitator_month rebuilt just before) gives the same rows; rolled back.
+    # rollup_facilitator_month rebuilt just before; for the quarterly rollup their quarters,
+    # from the monthly one) gives the same rows; rolled back. The months cut a quarter.
     with warehouse.engine.connect() as conn, conn.begin() as tx:
         months = conn.execute(
-            text("select distinct month from rollup_facilitator_month order by 1 desc limit 3")
+            text("select distinct month from rollup_facilitator_month order by 1 desc limit 4")
         ).scalars()
-        rollups.refresh_months(conn, list(months))
-        _assert_same_facilitator_viewer_rows(*_facilitator_viewer_frames(conn))
+        rollups.refresh_months(conn, list(months)[1:])
+        _assert_same_facilitator_viewer_rows(*_facilitator_viewer_frames(conn, rollup))
         tx.rollback()
 
 
@@ -549,14 +574,16 @@ def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
     with warehouse.engine.connect() as conn, conn.begin() as tx:
         try:
             agency, added, months, phenomena = _a_delivery_with_a_correction(conn)
-            # the correction's older month: no new signals there, only the correction
+            # the correction's older month: no new signals there, only the correction (for a
+            # rollup per quarter, its quarter)
+            month = {name: rollups._periods(name, [months[0]])[0] for name in rollups.NARROWED_BY}
             before = {
-                name: conn.scalar(text(count.format(name=name)), {"m": months[0]})
+                name: conn.scalar(text(count.format(name=name)), {"m": month[name]})
                 for name in rollups.NARROWED_BY
             }
             rollups.refresh_months(conn, months, owners=[agency], added=added, phenomena=phenomena)
             for name, rows in before.items():
-                kept = conn.scalar(text(count.format(name=name)), {"m": months[0]})
+                kept = conn.scalar(text(count.format(name=name)), {"m": month[name]})
                 assert rows > 50, name
                 assert 0.9 * rows <= kept < rows, (name, kept, rows)
         finally:

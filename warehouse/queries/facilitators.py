@@ -3,9 +3,11 @@ warehouse/scoring.py. Analysts get scores, and names for the rows they are shown
 (`entity_names`); viewers without row access get only per-category aggregates with small-cell
 suppression.
 
-Both read rollup_facilitator_viewer_month (migration 0014: per viewing agency, month and
-entity) when only months are filtered, rollup_facilitator_region_month (0017: the same per
-region) when regions are, and rollup_facilitator_month (about one row per link) when
+Both read, when only months are filtered, the period's whole calendar quarters from
+rollup_facilitator_viewer_quarter (migration 0020: per viewing agency, quarter and entity) and
+its other months from rollup_facilitator_viewer_month (0014: per viewing agency, month and
+entity); rollup_facilitator_region_month (0017: per viewing agency, month, region and entity)
+when regions are filtered, and rollup_facilitator_month (about one row per link) when
 phenomena, municipalities, owners or handling codes are; they give the same figures
 (tests/db/test_facilitators.py)."""
 
@@ -19,7 +21,7 @@ from sqlalchemy import Connection, text
 
 from warehouse import scoring
 from warehouse.filters import Filters
-from warehouse.periods import add_months, months_between
+from warehouse.periods import add_months, months_between, split_quarters
 from warehouse.planner import bitmap_scans_off
 from warehouse.queries.frames import frame
 from warehouse.queries.where import Columns, where
@@ -48,12 +50,44 @@ RANKING_COLUMNS = [
 ]
 SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies", "amount_eur"]
 VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
+QUARTER_ROLLUP = "rollup_facilitator_viewer_quarter"
 REGION_ROLLUP = "rollup_facilitator_region_month"
 MONTHS_ONLY = Columns(region=None, municipality=None, phenomenon=None, agency=None, handling=None)
 MONTHS_AND_REGIONS = Columns(municipality=None, phenomenon=None, agency=None, handling=None)
+
+
 # The decay of a month's signals: 0.5 ^ (age of the middle of the month / half-life), capped (a
 # period far from the data would underflow: 0.5^60 is nothing).
-DECAY = "power(0.5, least(60.0, greatest(0, :reference - (month + 14))::float8 / :half_life))"
+def _decay(month: str) -> str:
+    return f"power(0.5, least(60.0, greatest(0, :reference - ({month} + 14))::float8 / :half_life))"
+
+
+DECAY = _decay("month")
+
+
+def _decayed(column: str) -> str:
+    """A quarter row's quality-weighted count, each of its months decayed by its own age."""
+    return " + ".join(
+        f"{column}_{i + 1} * " + _decay(f"(month + interval '{i} month')::date") for i in range(3)
+    )
+
+
+# The columns the ranking and the category summary read from a row of a per-agency rollup, as
+# (from a monthly row, from a quarterly row): `volume` is the quality-weighted count decayed by
+# age, which a quarterly row keeps per month.
+ROW_COLUMNS = {
+    **{c: (c, c) for c in ("entity_id", "facilitator_category", "agency_bits", "network_ids")},
+    **{c: (c, c) for c in ("signal_count", "amount_eur", "weighted_amount", "weighted_severity")},
+    "volume": (f"weighted_count * {DECAY}", _decayed("weighted_count")),
+    "weighted_count": ("weighted_count", "weighted_count_1 + weighted_count_2 + weighted_count_3"),
+    **{c: (c, c) for c in ("own_network_ids", "own_signal_count", "own_weighted_amount")},
+    "own_weighted_severity": ("own_weighted_severity", "own_weighted_severity"),
+    "own_volume": (f"own_weighted_count * {DECAY}", _decayed("own_weighted_count")),
+    "own_weighted_count": (
+        "own_weighted_count",
+        "own_weighted_count_1 + own_weighted_count_2 + own_weighted_count_3",
+    ),
+}
 
 
 def per_viewer(filters: Filters) -> bool:
@@ -119,10 +153,9 @@ def _components(
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
     period = replace(filters, start=start, end=end)
-    rollup = viewer_rollup(filters)
-    if rollup is not None:
-        clause, params = where(period, rollup[1])
-        sql = text(_viewer_components_sql(clause, rollup[0], own=own))
+    if viewer_rollup(filters) is not None:
+        parts, params = _viewer_source(period)
+        sql = text(_viewer_components_sql(parts, own=own))
     else:
         clause, params = where(period)
         sql = text(_link_components_sql(clause))
@@ -156,11 +189,50 @@ def entity_names(*, conn: Connection, viewer: Viewer, ids: tuple[int, ...]) -> d
     return {int(r.id): r.display_name for r in rows}
 
 
+def _viewer_source(period: Filters) -> tuple[list[tuple[str, str]], dict[str, object]]:
+    """The rows of the per-agency rollups that answer these filters (`viewer_rollup`) over the
+    period's months (start and end given), as (table, condition) pairs to unite, and their
+    parameters: with months only, the whole quarters from the quarterly rollup and the other
+    months from the monthly one; with regions, the months of the regional one."""
+    if not per_viewer(period):
+        clause, params = where(period, MONTHS_AND_REGIONS)
+        return [(REGION_ROLLUP, clause)], params
+    assert period.start is not None and period.end is not None
+    quarters, months = split_quarters(period.start, period.end)
+    parts = [(QUARTER_ROLLUP, "month = any(:f_quarters)")] if quarters else []
+    # (an empty period, start after end, reads no month)
+    parts += [(VIEWER_ROLLUP, "month = any(:f_months)")] if months or not quarters else []
+    return parts, {"f_quarters": quarters, "f_months": months}
+
+
+def _rows_sql(columns: tuple[str, ...], parts: list[tuple[str, str]]) -> str:
+    """The rows of `_viewer_source`, each with these ROW_COLUMNS, as one union."""
+    selects = []
+    for table, clause in parts:
+        kind = 1 if table == QUARTER_ROLLUP else 0
+        listed = ", ".join(f"{ROW_COLUMNS[c][kind]} as {c}" for c in columns)
+        selects.append(f"select {listed} from {table} where {clause}")  # noqa: S608 - constants
+    return "\n            union all\n            ".join(selects)
+
+
+RANKING_ROW = (
+    "entity_id",
+    "facilitator_category",
+    "agency_bits",
+    "network_ids",
+    "signal_count",
+    "volume",
+    "weighted_count",
+    "weighted_amount",
+    "weighted_severity",
+)
+OWN_ROW = tuple(f"own_{c}" for c in RANKING_ROW[3:])
+SUMMARY_ROW = RANKING_ROW[:5] + ("amount_eur",)
 OWN_AGGREGATES = {
     "own_agencies": ("(sum(own_signal_count) > 0)::int", "0"),
     "own_network_ids": ("nsoc_array_cat_agg(own_network_ids)", "'{}'::bigint[]"),
     "own_signals": ("sum(own_signal_count)", "0"),
-    "own_volume": (f"sum(own_weighted_count * {DECAY})", "0.0"),
+    "own_volume": ("sum(own_volume)", "0.0"),
     "own_money": ("sum(own_weighted_amount)", "0.0"),
     "own_severity": (
         "sum(own_weighted_severity) / nullif(sum(own_weighted_count), 0)",
@@ -169,14 +241,15 @@ OWN_AGGREGATES = {
 }
 
 
-def _viewer_components_sql(clause: str, table: str, *, own: bool = True) -> str:
-    """The components from the viewer's rows of a per-agency rollup (VIEWER_ROLLUP: one row per
-    month and entity; REGION_ROLLUP: per month, region and entity), the distinct owners as the
-    union of the bit masks, the distinct networks as the union of the arrays. own=False
+def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) -> str:
+    """The components from the viewer's rows of the per-agency rollups (`_viewer_source`: one
+    row per quarter or month and entity, or per month, region and entity), the distinct owners
+    as the union of the bit masks, the distinct networks as the union of the arrays. own=False
     leaves the own_* components zero (the previous period needs only ranks)."""
     own_columns = ",\n".join(
         f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
     )
+    rows = _rows_sql(RANKING_ROW + (OWN_ROW if own else ()), parts)
     return f"""
         with per_entity as (
             select
@@ -185,12 +258,13 @@ def _viewer_components_sql(clause: str, table: str, *, own: bool = True) -> str:
                 bit_count(bit_or(agency_bits)::bit(64)) as agencies,
                 nsoc_array_cat_agg(network_ids) as network_ids,
                 sum(signal_count) as signals,
-                sum(weighted_count * {DECAY}) as volume,
+                sum(volume) as volume,
                 sum(weighted_amount) as money,
                 sum(weighted_severity) / nullif(sum(weighted_count), 0) as severity,
                 {own_columns}
-            from {table}
-            where {clause}
+            from (
+            {rows}
+            ) as r
             group by entity_id
         )
 
@@ -333,10 +407,12 @@ def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per facilitator category: how many facilitators, signals, networks and reporting agencies
     (no entity shown); suppressed for viewers without row access."""
-    rollup = viewer_rollup(filters)
-    if rollup is not None:
-        clause, params = where(filters, rollup[1])
-        sql = text(_viewer_summary_sql(clause, rollup[0]))
+    if viewer_rollup(filters) is not None:
+        span = _period(conn, filters)
+        if span is None:  # no facilitator data for this viewer
+            return pd.DataFrame(columns=[*SUMMARY_COLUMNS, "suppressed"])
+        parts, params = _viewer_source(replace(filters, start=span[0], end=span[1]))
+        sql = text(_viewer_summary_sql(parts))
     else:
         clause, params = where(filters)
         sql = text(_link_summary_sql(clause))
@@ -352,10 +428,10 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
     return out
 
 
-def _viewer_summary_sql(clause: str, table: str) -> str:
-    """Per category from the viewer's rows of a per-agency rollup: first per entity (its
-    months, and regions), then per category; owners as the union of the bit masks, networks
-    counted over the union of the arrays."""
+def _viewer_summary_sql(parts: list[tuple[str, str]]) -> str:
+    """Per category from the viewer's rows of the per-agency rollups (`_viewer_source`): first
+    per entity (its quarters and months, or months and regions), then per category; owners as
+    the union of the bit masks, networks counted over the union of the arrays."""
     return f"""
         with per_entity as (
             select coalesce(facilitator_category, '') as category,
@@ -364,8 +440,9 @@ def _viewer_summary_sql(clause: str, table: str) -> str:
                    bit_or(agency_bits) as agency_bits,
                    sum(amount_eur) as amount_eur,
                    nsoc_array_cat_agg(network_ids) as network_ids
-            from {table}
-            where {clause}
+            from (
+            {_rows_sql(SUMMARY_ROW, parts)}
+            ) as r
             group by 1, 2
         )
 
@@ -379,7 +456,7 @@ def _viewer_summary_sql(clause: str, table: str) -> str:
         from per_entity
         group by category
         order by 3 desc, 1
-        """  # noqa: S608 - the clause is built from column constants; values are bound
+        """  # noqa: S608 - the rows are built from constants; values are bound
 
 
 def _link_summary_sql(clause: str) -> str:
