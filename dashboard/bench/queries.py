@@ -39,7 +39,7 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
 
     year = Filters(start=add_months(last, -11), end=last)
     # the same length a month earlier: the seed ends with a year, whose whole quarters the
-    # ranking reads from a rollup per quarter; this year has three quarters and three months
+    # ranking reads from a rollup per quarter; this one has three quarters and three months
     shifted = Filters(start=add_months(last, -12), end=add_months(last, -1))
     analyst, manager = make_viewer("politie", Role.analyst), make_viewer("defensie", Role.manager)
     common = [
@@ -94,10 +94,26 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
             {"filters": year},
             "facilitators",
         ),
+        # the page's two queries, side by side on two connections (the ranking above runs them
+        # one after the other and scores them: the entity page and the briefing)
         Case(
             "facilitators",
-            "facilitators.facilitator_ranking (year not on quarters)",
-            facilitators.facilitator_ranking,
+            "facilitators.facilitator_components",
+            facilitators.facilitator_components,
+            {"filters": year},
+            "facilitators",
+        ),
+        Case(
+            "facilitators",
+            "facilitators.previous_components",
+            facilitators.previous_components,
+            {"filters": year},
+            "facilitators",
+        ),
+        Case(
+            "facilitators",
+            "facilitators.facilitator_components (year not on quarters)",
+            facilitators.facilitator_components,
             {"filters": shifted},
             "facilitators",
         ),
