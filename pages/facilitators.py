@@ -38,11 +38,18 @@ def count(value: object) -> str:
     return f"< {k}" if pd.isna(value) else fmt_int(float(value), lang)  # type: ignore[arg-type]
 
 
+looked_up: dict[int, str | None] = {}
+
+
 def named(rows: pd.DataFrame) -> pd.DataFrame:
-    """These rows of the ranking with their names (looked up for the rows shown only)."""
-    ids = tuple(int(i) for i in rows["entity_id"])
-    names = cached_read(viewer, facilitators.entity_names, ids=ids)
-    return rows.assign(display_name=[names.get(i) for i in ids])
+    """These rows of the ranking with their names, looked up for the rows shown only and once
+    per rerun (the page first asks for every row it will show: one read instead of three)."""
+    ids = [int(i) for i in rows["entity_id"]]
+    missing = tuple(dict.fromkeys(i for i in ids if i not in looked_up))
+    if missing:
+        names = cached_read(viewer, facilitators.entity_names, ids=missing)
+        looked_up.update({i: names.get(i) for i in missing})
+    return rows.assign(display_name=[looked_up[i] for i in ids])
 
 
 if not viewer.sees_rows:
@@ -110,6 +117,11 @@ m3.metric(
     t("score_from_partners", lang),
     f"{fmt_decimal(100 * (1 - float(ranked['own_score'].sum()) / total_score), lang, 0)} %",
 )
+# every row the page shows below: the lens, the partners' list and the ranking of the category
+# chosen (its widget's value, kept by Streamlit between reruns)
+chosen_category = st.session_state.get("facilitator_categorie") or ""
+in_category = ranked[ranked["category"] == chosen_category] if chosen_category else ranked
+named(pd.concat([ranked.head(15), shared_only.head(15), in_category.head(50)]))
 top = named(ranked.head(15))
 lens = pd.concat(
     [

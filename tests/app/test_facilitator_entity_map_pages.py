@@ -39,6 +39,33 @@ def test_facilitator_ranking_for_an_analyst(app_env):
     assert names & set(shown["Facilitator"])
 
 
+def test_the_facilitator_page_looks_names_up_once_for_every_row_it_shows(app_env, monkeypatch):
+    # The lens, the partners' list and the ranking of a category show names: one read serves them
+    # all, also when a category is chosen; every row shown has its name.
+    import streamlit as st
+
+    from warehouse.queries import facilitators
+
+    asked: list[tuple[int, ...]] = []
+    lookup = facilitators.entity_names
+
+    def counted(**kwargs):
+        asked.append(kwargs["ids"])
+        return lookup(**kwargs)
+
+    counted.__qualname__ = lookup.__qualname__
+    monkeypatch.setattr(facilitators, "entity_names", counted)
+    st.cache_data.clear()
+    at = open_page(claims("fiod"), "facilitators")
+    assert not at.exception, at.exception
+    assert len(asked) == 1
+    assert at.dataframe[0].value["Facilitator"].notna().all()
+    at.selectbox(key="facilitator_categorie").select_index(1).run()
+    assert not at.exception, at.exception
+    assert len(asked) == 2
+    assert at.dataframe[0].value["Facilitator"].notna().all()
+
+
 def test_facilitator_page_for_a_manager_shows_categories_only(app_env):
     at = open_page(claims("om", "manager"), "facilitators", lang="en")
     assert not at.exception, at.exception
