@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, data  # noqa: E402
+from dashboard import auth, data, heap  # noqa: E402
 from dashboard.filters_ui import sidebar_filters  # noqa: E402
 from dashboard.i18n import LANGUAGES, t  # noqa: E402
 from dashboard.shell import language  # noqa: E402
@@ -131,8 +131,16 @@ def navigation_pages(specs: list[PageSpec], lang: str) -> list[tuple[PageSpec, s
     return out
 
 
+@st.cache_resource(show_spinner=False)
+def settled() -> int:
+    """Once per process: what the pages import imported, the long-lived objects frozen out of
+    the garbage collector's full passes (dashboard/heap.py)."""
+    return heap.settle()
+
+
 def run() -> None:
     st.set_page_config(page_title="NSOC", layout="wide", page_icon=":material/hub:")
+    settled()
     lang = language()
     try:
         viewer = auth.gate(lang)
