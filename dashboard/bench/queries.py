@@ -88,14 +88,14 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
             "series",
         ),
         Case(
-            "facilitators",
-            "facilitators.facilitator_ranking",
+            "briefing",
+            "facilitators.facilitator_ranking (both periods in turn)",
             facilitators.facilitator_ranking,
             {"filters": year},
             "facilitators",
         ),
-        # the page's two queries, side by side on two connections (the ranking above runs them
-        # one after the other and scores them: the entity page and the briefing)
+        # the facilitators and entity pages' two queries, side by side on two connections (the
+        # ranking above runs them one after the other and scores them: the briefing)
         Case(
             "facilitators",
             "facilitators.facilitator_components",
