@@ -580,6 +580,13 @@ def bench_cmd(
     think_seconds: Annotated[
         float, typer.Option(help="pause between a session's page loads")
     ] = 0.0,
+    reload_pages: Annotated[
+        bool,
+        typer.Option(
+            "--reload-pages",
+            help="browser sessions load each view anew (default: through the sidebar)",
+        ),
+    ] = False,
     export_rows: Annotated[int, typer.Option(help="rows of the timed CSV export")] = 1_000_000,
     refresh_signals: Annotated[int, typer.Option(help="signals of the timed delivery")] = 100_000,
     skip_queries: Annotated[bool, typer.Option("--skip-queries")] = False,
@@ -608,6 +615,7 @@ def bench_cmd(
         sessions=sessions,
         session_seconds=session_seconds,
         think_seconds=think_seconds,
+        reload=reload_pages,
         export_rows=export_rows,
         refresh_signals=refresh_signals,
         queries=not skip_queries,

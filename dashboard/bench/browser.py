@@ -22,6 +22,7 @@ import psutil
 from dashboard import devidp
 from dashboard.bench import protocol
 from dashboard.bench.common import Options, Report, peak_rss, summary
+from dashboard.i18n import t
 from warehouse.settings import agencies
 
 if TYPE_CHECKING:
@@ -181,11 +182,25 @@ async def single(browser: Browser, app: str, options: Options, report: Report) -
     return state
 
 
+async def navigate_time(page: Page, name: str) -> float:
+    """Open a view through the sidebar's page links, as an analyst moves between views (the app
+    stays loaded: the link reruns it over the same connection), and wait until it is ready."""
+    title = t(f"{name}_title", "nl")
+    link = page.get_by_test_id("stSidebarNav").locator("a", has_text=title).first
+    await watch_rerun(page)
+    began = time.perf_counter()
+    await link.click()
+    await settle(page)
+    await page.locator("h1", has_text=title).first.wait_for(timeout=60_000)
+    return (time.perf_counter() - began) * 1000
+
+
 async def concurrent(
     browser: Browser, app: str, state: Any, options: Options, report: Report
 ) -> None:
-    """`sessions` logged-in sessions, each loading the views in turn until the time is up,
-    `think_seconds` apart."""
+    """`sessions` logged-in sessions, each opening the views in turn until the time is up,
+    `think_seconds` apart: through the sidebar after one load of the app (not counted), or with
+    `reload` each view loaded anew."""
     deadline = time.monotonic() + options.session_seconds
     times: list[float] = []
     errors = 0
@@ -198,9 +213,16 @@ async def concurrent(
         page = await context.new_page()
         i = n
         try:
+            if not options.reload:
+                await load_time(page, f"{app}/{PAGES[i % len(PAGES)]}")
+                i += 1
             while time.monotonic() < deadline:
+                name = PAGES[i % len(PAGES)]
                 try:
-                    times.append(await load_time(page, f"{app}/{PAGES[i % len(PAGES)]}"))
+                    if options.reload:
+                        times.append(await load_time(page, f"{app}/{name}"))
+                    else:
+                        times.append(await navigate_time(page, name))
                 except Exception:  # a timeout counts as an error, the session goes on
                     errors += 1
                 i += 1
@@ -213,6 +235,7 @@ async def concurrent(
         "sessions": options.sessions,
         "seconds": options.session_seconds,
         "think_s": options.think_seconds,
+        "how": "reload" if options.reload else "sidebar",
         "pages": len(times),
         "errors": errors,
         **summary(times),

@@ -34,6 +34,9 @@ class Options:
     sessions: int = 20
     session_seconds: float = 60.0
     think_seconds: float = 0.0  # pause between a session's page loads (0: back to back)
+    # browser sessions move between the views through the sidebar, as analysts do, after one
+    # load of the app; reload=True loads each view anew (the whole frontend every time)
+    reload: bool = False
     export: bool = True
     export_rows: int = 1_000_000
     briefing: bool = True

@@ -49,7 +49,7 @@ def render(report: Report) -> list[str]:
         lines += [
             "",
             f"{c['sessions']} concurrent sessions for {c['seconds']} s "
-            f"({c['think_s']} s between loads): {c['pages']} pages, "
+            f"({c['think_s']} s between views, {c.get('how', 'reload')}): {c['pages']} pages, "
             f"median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, errors {c['errors']}",
         ]
     if report.protocol:

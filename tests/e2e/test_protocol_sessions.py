@@ -50,3 +50,33 @@ def test_concurrent_sessions_without_browsers_load_pages(browser, app_url):
     _run(protocol.concurrent(app_url, cookies, pages, options, report))
     assert report.protocol["errors"] == 0
     assert report.protocol["pages"] >= 3 and report.protocol["p95_ms"] > 0
+
+
+def test_browser_sessions_move_between_the_views_through_the_sidebar(browser, app_url):
+    # The benchmark's concurrent browser sessions load the app once, then open each view through
+    # the sidebar's page links, as an analyst does.
+    from playwright.async_api import async_playwright
+
+    from dashboard.bench import browser as browser_bench
+
+    context = browser.new_context()
+    login(context.new_page(), app_url, "Politie", "analist@politie")
+    state = context.storage_state()
+    context.close()
+
+    async def sessions() -> Report:
+        report = Report()
+        options = Options(sessions=2, session_seconds=8.0)
+        async with async_playwright() as pw:
+            chromium = await pw.chromium.launch(
+                executable_path=browser_bench.CHROMIUM, args=browser_bench.CHROMIUM_ARGS
+            )
+            try:
+                await browser_bench.concurrent(chromium, app_url, state, options, report)
+            finally:
+                await chromium.close()
+        return report
+
+    report = _run(sessions())
+    assert report.concurrent["how"] == "sidebar"
+    assert report.concurrent["errors"] == 0 and report.concurrent["pages"] >= 2
