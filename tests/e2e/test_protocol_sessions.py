@@ -79,4 +79,5 @@ def test_browser_sessions_move_between_the_views_through_the_sidebar(browser, ap
 
     report = _run(sessions())
     assert report.concurrent["how"] == "sidebar"
-    assert report.concurrent["errors"] == 0 and report.concurrent["pages"] >= 2
+    assert report.concurrent["errors"] == 0, report.concurrent["first_errors"]
+    assert report.concurrent["pages"] >= 2
