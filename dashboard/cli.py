@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from warehouse import db, migrate, rollups
+from warehouse import db, entity_counts, migrate, rollups
 from warehouse.filters import Filters
 from warehouse.ingest.report import Report
 from warehouse.settings import ConfigError, agencies, get_settings
@@ -232,6 +232,7 @@ def ingest(
         )
         _print_report(report, show)
         worst = max(worst, 1 if report.status == "rejected" else 2 if report.quarantined else 0)
+    _recount()
     if worst:
         raise typer.Exit(code=worst)
 
@@ -354,6 +355,26 @@ def rollups_refresh() -> None:
     for r in results:
         table.add_row(r.rollup, f"{r.rows:,}")
     console.print(table)
+
+
+@rollups_app.command("recount")
+@_guard
+def rollups_recount() -> None:
+    """Recount the distinct-entity counts that deliveries left out of date (each load does this
+    after its commit; for a load that stopped in between)."""
+    if not _recount():
+        console.print("The distinct-entity counts are up to date.")
+
+
+def _recount() -> bool:
+    """Recount what committed deliveries left stale (warehouse/entity_counts.py); whether any."""
+    with console.status("Recounting distinct entities…"):
+        done = entity_counts.recount_stale(db.get_engine())
+    if done is not None:
+        console.print(
+            f"Distinct-entity counts recounted from {done.stale_from:%Y-%m} ({done.seconds:.1f} s)."
+        )
+    return done is not None
 
 
 @app.command()

@@ -86,6 +86,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "rollups": {"nl": "Verversing van de rollups", "en": "Rollup refresh"},
     "rollup": {"nl": "Rollup", "en": "Rollup"},
     "refreshed_at": {"nl": "Ververst op", "en": "Refreshed at"},
+    "stale_from": {"nl": "Wordt bijgewerkt vanaf", "en": "Being updated from"},
     "rows": {"nl": "Rijen", "en": "Rows"},
     "no_data": {
         "nl": "Het warehouse bevat nog geen signalen. Laad een aanlevering of draai `nsoc seed`.",

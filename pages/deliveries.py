@@ -12,6 +12,7 @@ from dashboard import shell
 from dashboard.data import audit, read
 from dashboard.i18n import fmt_int, t
 from warehouse import db
+from warehouse.entity_counts import recount_stale
 from warehouse.ingest.load import load_delivery
 from warehouse.ingest.report import Report
 from warehouse.queries import matches
@@ -77,8 +78,13 @@ if upload is not None and st.button(t("deliver", lang), type="primary"):
             file_name=upload.name,
             data=upload.getvalue(),
             key=get_settings().pseudonym_key.encode(),
-            progress=lambda stage, fraction: bar.progress(fraction, text=stage),
+            progress=lambda stage, fraction: bar.progress(0.9 * fraction, text=stage),
         )
+    # after the commit: the distinct-entity counts the delivery left out of date
+    bar.progress(0.95, text="recount")
+    with db.reachable():
+        recount_stale(db.get_engine())
+    bar.progress(1.0, text="done")
     audit("delivery", viewer=viewer, details=result.audit_details())
     show(result)
 

@@ -116,6 +116,9 @@ st.dataframe(
         {
             t("rollup", lang): freshness["rollup"],
             t("refreshed_at", lang): [fmt_date(v, lang) for v in freshness["refreshed_at"]],
+            t("stale_from", lang): [
+                fmt_month(v if pd.notna(v) else None, lang) for v in freshness["stale_from"]
+            ],
         }
     ),
     hide_index=True,

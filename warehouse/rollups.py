@@ -6,15 +6,20 @@ import datetime as dt
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from warehouse import entity_counts
 from warehouse.bulk import indexes_deferred
 from warehouse.periods import add_months, quarter_start
+from warehouse.rollup_sql import (
+    EVERY_VIEWER,
+    record_refresh,
+    replace_once,
+    rollup_sql,
+    rows_after,
+)
 from warehouse.scoring import quality_params
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
 # 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019, 0020), in refresh order.
@@ -173,7 +178,6 @@ _WATCHED = {
 # and compares the same months' rows, and at 10M signals 4,420 facilitators took 17 s against
 # 6 s for the months whole (21 took 0.5 s against 3.5).
 NARROW_LIMIT = 1_000
-_EVERY_VIEWER = "viewer_mask = any(array(select 1::bigint << bit from agency))"
 
 # How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,
 # `excluded`: the new signals' row). Every column not named here and not in the grain is a count
@@ -299,7 +303,7 @@ def _refresh(
                 _keep_before(conn, name, params)
             deleted = _delete(conn, name, params, bulk=bulk)
             with indexes_deferred(conn, (name,), unique=True) if bulk else nullcontext():
-                inserted = conn.execute(text(_sql(name)), params).rowcount
+                inserted = conn.execute(text(rollup_sql(name)), params).rowcount
             if watched:
                 changed[name] = _changed_keys(conn, name, watched, params)
             # Fresh statistics after a full rebuild: without them the planner guesses a few
@@ -314,17 +318,18 @@ def _refresh(
                 # signals already
                 merge = {**merge, "rebuilt": params["months"], "rebuilt_keys": keys}
             inserted += _merge(conn, name, merge)
-        rows = inserted if months is None else _rows_after(conn, name, deleted, inserted)
-        conn.execute(
-            text(
-                "insert into rollup_refresh (rollup, refreshed_at, source_rows, rollup_rows) "
-                "values (:r, now(), :s, :n) on conflict (rollup) do update set "
-                "refreshed_at = excluded.refreshed_at, source_rows = excluded.source_rows, "
-                "rollup_rows = excluded.rollup_rows"
-            ),
-            {"r": name, "s": source_rows, "n": rows},
-        )
+        rows = inserted if months is None else rows_after(conn, name, deleted, inserted)
+        record_refresh(conn, name, source_rows, rows)
         results.append(RefreshResult(name, rows, time.perf_counter() - began))
+    if months is None:
+        began = time.perf_counter()
+        rows = entity_counts.rebuild(conn, source_rows, bulk=bulk)
+        results.append(RefreshResult(entity_counts.TABLE, rows, time.perf_counter() - began))
+    else:
+        # counted again after the commit (entity_counts.recount); until then the heatmap reads
+        # the entity sets for periods that reach these months
+        merged = merges.get("rollup_entity_month", {}).get("months")
+        entity_counts.mark_stale(conn, [*months, *(merged if isinstance(merged, list) else [])])
     return results
 
 
@@ -384,20 +389,16 @@ def _bounds(months: list[dt.date] | None, name: str = "") -> dict[str, object]:
     return {"months": months, "lo": months[0], "hi": add_months(months[-1], span)}
 
 
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
 def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
     """Add the new signals' rows to the rollup: its SQL restricted to them (a rollup built from
     another reads that one's new rows) into a temporary table, merged into the rollup on its
     grain. Returns how many rows are new in the rollup."""
     delta = f"delta_{name}"
-    sql = _sql(name)
-    sql = _replace_once(sql, f"insert into {name} (", f"insert into {delta} (")
+    sql = rollup_sql(name)
+    sql = replace_once(sql, f"insert into {name} (", f"insert into {delta} (")
     if name in SOURCES:
         source = SOURCES[name]
-        sql = _replace_once(sql, f"from {source} as ", f"from delta_{source} as ")
+        sql = replace_once(sql, f"from {source} as ", f"from delta_{source} as ")
     # Table and column names below come from this module's constants and the catalogue.
     conn.execute(text(f"drop table if exists {delta}"))
     conn.execute(text(f"create temp table {delta} (like {name}) on commit drop"))
@@ -442,14 +443,6 @@ def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
     )
 
 
-def _replace_once(sql: str, old: str, new: str) -> str:
-    """The rollup SQL with one phrase replaced; fails when the phrase is not there exactly once
-    (a rollup file changed shape: better no refresh than a wrong one)."""
-    if sql.count(old) != 1:
-        raise RuntimeError(f"rollup SQL: expected {old!r} once, found it {sql.count(old)} times")
-    return sql.replace(old, new)
-
-
 def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:
     """Empty what the refresh rebuilds: the rollup's rows of the months (of the owners, the
     phenomena and the keys, when given), or all of it; returns how many rows went (0 for all)."""
@@ -467,7 +460,7 @@ def _area(name: str, params: dict[str, object]) -> tuple[str, dict[str, object]]
     if ROLLUPS[name][0] == "viewer_mask":
         # every agency's mask: the grain's index (viewer_mask, month, …) then finds the months'
         # rows, where the months alone made PostgreSQL read the whole rollup
-        where = f"{_EVERY_VIEWER} and {where}"
+        where = f"{EVERY_VIEWER} and {where}"
     if params["owners"] is not None:
         where += " and owner_agency = any(:owners)"
     if params["phenomena"] is not None:
@@ -507,15 +500,3 @@ def _changed_keys(conn: Connection, name: str, key: str, params: dict[str, objec
             bound,
         )
     )
-
-
-def _rows_after(conn: Connection, name: str, deleted: int, inserted: int) -> int:
-    """The rollup's rows after an incremental refresh: the count recorded by the refresh before
-    it, less what this one deleted, plus what it inserted (counting a rollup of 10M signals'
-    months costs seconds); counted when nothing was recorded yet."""
-    before = conn.scalar(
-        text("select rollup_rows from rollup_refresh where rollup = :r"), {"r": name}
-    )
-    if before is None:
-        return int(conn.scalar(text(f"select count(*) from {name}")) or 0)  # noqa: S608
-    return int(before) - deleted + inserted

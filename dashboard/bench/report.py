@@ -88,6 +88,11 @@ def render(report: Report) -> list[str]:
             f"with {r['corrections']:,} corrections across {len(r['months'])} months and "
             f"{r['corrected_phenomena']} phenomena {r['many_corrected_refresh_s']} s"
         )
+        lines.append(
+            f"then, after the commit, the distinct-entity counts recounted from "
+            f"{r['recount_from']}: {r['recount_s']} s, {r['corrected_recount_s']} s, "
+            f"{r['many_corrected_recount_s']} s"
+        )
     return lines
 
 

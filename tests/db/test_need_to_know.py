@@ -22,7 +22,10 @@ AUDIENCE_TABLES = (
 )
 # Rollups kept per viewing agency (their grain begins with the viewer's mask): row-level
 # security is an equality on the viewer's own mask.
-VIEWER_TABLES = tuple(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask")
+VIEWER_TABLES = (
+    *(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask"),
+    "rollup_entity_count_month",  # 0021, recounted after the rollups' refresh
+)
 
 
 def _count(conn, table: str, where: str = "true", **params) -> int:

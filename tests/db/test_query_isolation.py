@@ -34,7 +34,10 @@ AUDIENCE_TABLES = (
 )
 # Rollups kept per viewing agency (their grain begins with the viewer's mask): the copy
 # keeps only the agency's own rows.
-VIEWER_TABLES = tuple(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask")
+VIEWER_TABLES = (
+    *(name for name, grain in ROLLUPS.items() if grain[0] == "viewer_mask"),
+    "rollup_entity_count_month",  # 0021, recounted after the rollups' refresh
+)
 
 
 def _query_functions() -> set[str]:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.e2e.conftest import login, wait_until_rendered
-from tests.ingest.conftest import match_scenario, new_warehouse
+from tests.ingest.conftest import csv_bytes, match_scenario, new_warehouse, row
 
 
 @pytest.fixture
@@ -65,3 +65,22 @@ def test_steward_confirms_a_proposal(page, matches_app):
         ("gegevensbeheerder@politie", "politie", "steward")
     ]
     assert audited[0].details["match"] == ids["politie"]
+
+
+def test_steward_uploads_a_delivery_and_the_counts_catch_up(page, matches_app, tmp_path):
+    # The match scenario was delivered without the step after the commit: the distinct-entity
+    # counts are stale. An upload on the page loads, then recounts them.
+    app_url, engine, _ = matches_app
+    with engine.connect() as conn:
+        assert conn.scalar(text("select count(*) from rollup_stale")) == 1
+    upload = tmp_path / "politie-upload.csv"
+    upload.write_bytes(csv_bytes([row("UP-1"), row("UP-2", observed_on="2024-02-09")]))
+    login(page, app_url, "Politie", "gegevensbeheerder@politie")
+    page.get_by_role("heading", name="Aanleveringen", exact=True).wait_for()
+    page.locator("input[type='file']").set_input_files(str(upload))
+    page.get_by_text("politie-upload.csv").wait_for()
+    page.get_by_role("button", name="Aanleveren", exact=True).click()
+    page.get_by_text("Aanlevering geladen").wait_for(timeout=60_000)
+    with engine.connect() as conn:
+        assert conn.scalar(text("select count(*) from signal where source_ref like 'UP-%'")) == 2
+        assert conn.scalar(text("select count(*) from rollup_stale")) == 0

@@ -35,6 +35,12 @@ def test_ingest_reports_and_exit_codes(cli, tmp_path, examples):
     good = runner.invoke(app, ["ingest", "--agency", "politie", str(examples / "politie.csv")])
     assert good.exit_code == 0, good.output
     assert "15 rows: 15 new" in good.output
+    # after the commit, the distinct-entity counts the delivery left out of date
+    assert "Distinct-entity counts recounted from" in good.output
+    with cli.connect() as conn:
+        assert conn.scalar(text("select count(*) from rollup_stale")) == 0
+    idle = runner.invoke(app, ["rollups", "recount"])
+    assert idle.exit_code == 0 and "up to date" in idle.output
 
     again = runner.invoke(app, ["ingest", "--agency", "politie", str(examples / "politie.csv")])
     assert again.exit_code == 0 and "already delivered" in again.output

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from warehouse import rollups
+from warehouse import entity_counts, rollups
 from warehouse.ingest import formats, stage
 from warehouse.ingest.entities import check_links
 from warehouse.ingest.formats import DeliveryRejected, ParseError
@@ -73,7 +73,7 @@ def load_files(
         for batches in by_agency.values():
             for index, report in _load_agency(engine, batches, key, refresh_rollups):
                 reports[index] = report
-        return [r for r in reports if r is not None]
+        return _recounted(engine, reports, refresh_rollups)
     url = engine.url.render_as_string(hide_password=False)
     # spawn: a worker starts clean (no copied connections or threads of the caller).
     context = multiprocessing.get_context("spawn")
@@ -86,6 +86,14 @@ def load_files(
         for future in futures:
             for index, report in future.result():
                 reports[index] = report
+    return _recounted(engine, reports, refresh_rollups)
+
+
+def _recounted(engine: Engine, reports: list[Report | None], refreshed: bool) -> list[Report]:
+    """The reports, once the distinct-entity counts the loads left stale are recounted (after
+    their commits, in a transaction of its own: warehouse/entity_counts.py)."""
+    if refreshed:
+        entity_counts.recount_stale(engine)
     return [r for r in reports if r is not None]
 
 

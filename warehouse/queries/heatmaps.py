@@ -4,9 +4,10 @@ comparison with the previous period, and the row-level drill-down behind one cel
 Cells come from the rollups (signals, amount and contributing agencies from the viewer's
 rollup_viewer_cell_month, or rollup_viewer_month when owners or handling codes are filtered, or
 rollup_signal_month when municipalities are; distinct entities
-from rollup_entity_set_month, or rollup_entity_month when owners, handling codes or
-municipalities are filtered); only the drill-down reads
-signals, bounded by the cell, the filters and a limit."""
+from rollup_entity_count_month, or while its months are being recounted after a delivery from
+rollup_entity_set_month, or from rollup_entity_month when owners, handling codes or
+municipalities are filtered); only the drill-down reads signals, bounded by the cell, the
+filters and a limit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from warehouse import entity_counts
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
 from warehouse.planner import bitmap_scans_off
@@ -34,6 +36,8 @@ DRILLDOWN_LIMIT = 500
 # rollup_entity_set_month carries month, region and phenomenon of the filters (no owner,
 # handling code or municipality: with those, _entities counts over rollup_entity_month).
 SET_COLUMNS = Columns(municipality=None, agency=None, handling=None)
+# rollup_entity_count_month (0021) carries the same.
+COUNT_COLUMNS = SET_COLUMNS
 DRILLDOWN_COLUMNS = [
     "source_ref",
     "owner_agency",
@@ -95,11 +99,50 @@ def _cells_sql(source: str, clause: str, dim: str) -> str:
 
 
 def _entities(conn: Connection, filters: Filters, dim: str) -> pd.DataFrame:
-    """Distinct entities per cell: from the entity sets (migration 0011) unless the filters
-    name owners, handling codes or municipalities, which only rollup_entity_month carries."""
-    if filters.agencies or filters.handling or filters.municipalities:
+    """Distinct entities per cell, from the source `_entity_source` names."""
+    source = _entity_source(conn, filters, dim)
+    if source == "rows":
         return _entities_counted(conn, filters, dim)
+    if source == "counts":
+        return _entities_from_counts(conn, filters, dim)
     return _entities_from_sets(conn, filters, dim)
+
+
+def _entity_source(conn: Connection, filters: Filters, dim: str) -> str:
+    """Where the distinct entities come from: "rows" (rollup_entity_month) when the filters name
+    owners, handling codes or municipalities, which only it carries; "counts"
+    (rollup_entity_count_month, 0021) when its months up to the period's end are up to date,
+    except by month with regions chosen (its map-wide rows hold every region); "sets"
+    (rollup_entity_set_month, 0011) otherwise, e.g. right after a delivery, until its recount."""
+    if filters.agencies or filters.handling or filters.municipalities:
+        return "rows"
+    if (dim != "month" or not filters.regions) and entity_counts.fresh_through(conn, filters.end):
+        return "counts"
+    return "sets"
+
+
+def _entities_from_counts(conn: Connection, filters: Filters, dim: str) -> pd.DataFrame:
+    """Sums of counts: by region, an entity is counted in the first month of the period it was
+    seen in the cell, the row whose previous month is null or before the period; by month (one
+    month a cell), every entity of the month on the whole map."""
+    clause, params = where(filters, COUNT_COLUMNS)
+    if dim == "month":
+        scope = "all_regions"
+    else:
+        scope = "not all_regions and (previous_month is null or previous_month < :first)"
+        params["first"] = filters.start or dt.date.min
+    rows = conn.execute(
+        text(
+            f"""
+            select phenomenon_code, {dim}, sum(entity_count) as entities
+            from rollup_entity_count_month
+            where {scope} and {clause}
+            group by 1, 2
+            """  # noqa: S608 - names from constants; values are bound
+        ),
+        params,
+    )
+    return frame(rows, ["phenomenon_code", dim, "entities"])
 
 
 def _entities_counted(conn: Connection, filters: Filters, dim: str) -> pd.DataFrame:

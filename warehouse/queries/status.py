@@ -81,9 +81,16 @@ def phenomenon_by_agency(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
 
 
 def rollup_freshness(*, conn: Connection, viewer: Viewer) -> pd.DataFrame:
-    """When each rollup was last rebuilt (its row counts describe all agencies: not shown)."""
-    sql = "select rollup, refreshed_at from rollup_refresh order by 1"
-    return _frame(conn, sql, ["rollup", "refreshed_at"])
+    """When each rollup was last rebuilt (its row counts describe all agencies: not shown), and
+    for one recounted after a delivery's commit (migration 0021) the first month still out of
+    date (null: up to date)."""
+    sql = """
+        select r.rollup, r.refreshed_at, s.stale_from
+        from rollup_refresh as r
+        left join rollup_stale as s on s.rollup = r.rollup
+        order by 1
+    """
+    return _frame(conn, sql, ["rollup", "refreshed_at", "stale_from"])
 
 
 def totals(*, conn: Connection, viewer: Viewer) -> dict[str, int | None]:
