@@ -38,6 +38,7 @@ PAGE_IMPORTS = (
     "dashboard.shell",
     "warehouse.audit",
     "warehouse.db",
+    "warehouse.entity_counts",
     "warehouse.filters",
     "warehouse.ingest.decisions",
     "warehouse.ingest.load",

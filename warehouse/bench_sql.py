@@ -25,6 +25,10 @@ NAIVE = {
         from signal s join municipality m on m.gm_code = s.municipality_code
         join signal_entity se on se.signal_id = s.id
         where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
+    "heatmap_entities_month": """
+        select date_trunc('month', s.observed_on), s.phenomenon_code, count(distinct se.entity_id)
+        from signal s join signal_entity se on se.signal_id = s.id
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 group by 1, 2""",
     "series": """
         select date_trunc('month', s.observed_on), s.phenomenon_code, m.region_code, count(*),
                sum(s.severity)
@@ -104,6 +108,19 @@ def copy_recent_signals(conn: Connection, *, agency: str, first: dt.date, n: int
         )
     )
     return sorted(copied)
+
+
+def move_to_next_months(conn: Connection, ids: list[int], months: int) -> None:
+    """Move these signals `months` months on (observed and reported): copies of the last
+    three months moved three on are the first delivery of three new months, where every
+    entity is new to its cells' months."""
+    conn.execute(
+        text(
+            "update signal set observed_on = observed_on + make_interval(months => :n), "
+            "reported_at = reported_at + make_interval(months => :n) where id = any(:ids)"
+        ),
+        {"n": months, "ids": ids},
+    )
 
 
 def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> str:

@@ -55,6 +55,7 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
     the agency; then with corrections of a tenth as many of its signals across the three months
     and most phenomena (a re-delivery), which rebuilds the agency's months. After each refresh,
     the recount of the distinct-entity counts that follows a delivery's commit, timed apart.
+    Last, the first delivery of new months: the copies moved three months on, past the last.
     Each in a transaction rolled back; the id sequence is put back after (bench a warehouse
     nobody loads into meanwhile)."""
     engine = create_engine(url)
@@ -63,7 +64,7 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
             sequence = bench_sql.signal_sequence(conn)
             conn.rollback()
         figures: dict[str, Any] = {}
-        for corrected in (None, "one", "many"):
+        for corrected in (None, "one", "many", "new months"):
             with engine.connect() as conn, conn.begin() as tx:
                 last = conn.scalar(text("select max(observed_on) from signal"))
                 first = add_months(dt.date(last.year, last.month, 1), -2)
@@ -75,6 +76,8 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
                 )
                 inserted = time.perf_counter() - began
                 rebuilt, phenomena = [], []
+                if corrected == "new months":
+                    bench_sql.move_to_next_months(conn, added, 3)
                 if corrected == "one":
                     rebuilt = months[-1:]
                     phenomena = [
@@ -103,6 +106,10 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
                 figures["corrected_refresh_s"] = round(refreshed, 2)
                 figures["corrected_recount_s"] = round(recounted, 2)
                 figures["corrected_per_rollup_s"] = per_rollup
+                continue
+            if corrected == "new months":
+                figures["new_months_refresh_s"] = round(refreshed, 2)
+                figures["new_months_recount_s"] = round(recounted, 2)
                 continue
             if corrected == "many":
                 figures["many_corrected_refresh_s"] = round(refreshed, 2)

@@ -68,6 +68,13 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
         ),
         Case(
             "heatmaps",
+            "heatmaps.heatmap month +entities",
+            heatmaps.heatmap,
+            {"filters": year, "axis": "month"},
+            "heatmap_entities_month",
+        ),
+        Case(
+            "heatmaps",
             "heatmaps.heatmap_change region",
             heatmaps.heatmap_change,
             {"filters": year, "axis": "region", "entities": False},

@@ -93,6 +93,10 @@ def render(report: Report) -> list[str]:
             f"{r['recount_from']}: {r['recount_s']} s, {r['corrected_recount_s']} s, "
             f"{r['many_corrected_recount_s']} s"
         )
+        lines.append(
+            f"the same signals as the first delivery of three new months: refresh "
+            f"{r['new_months_refresh_s']} s, recount after the commit {r['new_months_recount_s']} s"
+        )
     return lines
 
 

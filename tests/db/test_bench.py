@@ -65,6 +65,10 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     assert refresh["corrections"] == 50 and refresh["corrected_phenomena"] > 1
     assert refresh["many_corrected_refresh_s"] >= 0
     assert refresh["agency"] in {a.code for a in agencies()}
+    # after each, the recount of the distinct-entity counts from the first month it touched
+    assert refresh["recount_from"] in refresh["months"]
+    assert min(refresh[f"{k}recount_s"] for k in ("", "corrected_", "many_corrected_")) > 0
+    assert refresh["new_months_refresh_s"] > 0 and refresh["new_months_recount_s"] > 0
     assert report["briefing"]["pdf_bytes"] > 0
     assert report["browser"] == [] and report["export"] == {} and report["protocol"] == {}
 
