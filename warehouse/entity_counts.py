@@ -47,9 +47,15 @@ def count_sql(conn: Connection) -> str | None:
     windows = ",\n        ".join(
         f"max(month) filter (where audience & {1 << b} <> 0) over w as previous_{b}" for b in bits
     )
-    viewers = ", ".join(f"({1 << b}::bigint, w.previous_{b})" for b in bits)
+    latest = ",\n        ".join(
+        f"max(h.month) filter (where h.audience_mask & {1 << b} <> 0) as latest_{b}" for b in bits
+    )
+    viewers = ", ".join(f"({1 << b}::bigint, coalesce(w.previous_{b}, e.latest_{b}))" for b in bits)
     # the bits are small integers from the agency table (0..62, checked there), not input
-    return rollup_sql(TABLE).replace("{windows}", windows).replace("{viewers}", viewers)
+    sql = rollup_sql(TABLE)
+    for name, value in (("windows", windows), ("latest", latest), ("viewers", viewers)):
+        sql = sql.replace("{" + name + "}", value)
+    return sql
 
 
 def rebuild(conn: Connection, source_rows: int | None = None, *, bulk: bool = False) -> int:

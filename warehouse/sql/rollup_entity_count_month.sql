@@ -7,8 +7,9 @@
 -- phenomenon's entities of a month over the whole map (previous_month null): the heatmap by month.
 --
 -- :first null counts every month; otherwise the months from :first on (the rollup's rows of those
--- months deleted first), with the earlier months of the cells' entities read as context only.
--- The two lists in braces below are filled in per agency bit (entity_counts.count_sql).
+-- months deleted first), with each cell's entities' latest month before :first per agency
+-- read from the earlier months.
+-- The three lists in braces below are filled in per agency bit (entity_counts.count_sql).
 with recent as (
     -- per month, phenomenon, region and entity: the agencies that see it, as a bit mask
     select
@@ -23,25 +24,27 @@ with recent as (
 ),
 
 earlier as (
-    -- the months before :first of the (phenomenon, entity) pairs seen since: only to find their
-    -- previous months (none when everything is counted)
+    -- per cell and entity seen since :first (a region of null, abroad or unknown, as '': an
+    -- equality, so that the joins hash), the latest month before :first in which each
+    -- agency saw it there (nothing when everything is counted): one row per cell and entity,
+    -- grouped by hashing, instead of its every month sorted into the window below
     select
-        h.month,
         h.phenomenon_code,
-        h.region_code,
+        coalesce(h.region_code, '') as region_key,
         h.entity_id,
-        bit_or(h.audience_mask) as audience
+        {latest}
     from rollup_entity_month as h
     where
         h.month < :first
-        and (h.entity_id, h.phenomenon_code) in (
-            select r.entity_id, r.phenomenon_code from recent as r
+        and (h.entity_id, h.phenomenon_code, coalesce(h.region_code, '')) in (
+            select r.entity_id, r.phenomenon_code, coalesce(r.region_code, '') from recent as r
         )
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 ),
 
 windowed as (
-    -- per agency, the latest earlier month in which it saw the entity in the cell
+    -- per agency, the latest earlier month from :first on in which it saw the entity in the
+    -- cell (null: not since :first; then the latest before, from `earlier`)
     select
         month,
         phenomenon_code,
@@ -49,7 +52,7 @@ windowed as (
         entity_id,
         audience,
         {windows}
-    from (select * from recent union all select * from earlier) as months
+    from recent
     window w as (
         partition by phenomenon_code, region_code, entity_id order by month
         rows between unbounded preceding and 1 preceding
@@ -68,10 +71,13 @@ select
     v.previous_month,
     count(*) as entity_count
 from windowed as w
+left join earlier as e
+    on
+        e.phenomenon_code = w.phenomenon_code
+        and e.region_key = coalesce(w.region_code, '')
+        and e.entity_id = w.entity_id
 cross join lateral (values {viewers}) as v (viewer_mask, previous_month)
-where
-    w.audience & v.viewer_mask <> 0
-    and (cast(:first as date) is null or w.month >= :first)
+where w.audience & v.viewer_mask <> 0
 group by 1, 2, 3, 4, 6
 union all
 -- the whole map: per month, phenomenon and entity, the agencies that see it in some region
