@@ -7,7 +7,7 @@ touched: tens of seconds at 10M signals, more than the rest of a delivery's refr
 not done inside the delivery's transaction:
 
 1. the delivery's refresh (rollups.refresh_months) marks the rollup stale from the first month
-   it touched (`mark_stale`, in rollup_stale), in its own transaction;
+   it touched (`mark_stale`, in rollup_stale), inside the delivery's transaction;
 2. right after the commit the loader calls `recount_stale`, which recounts the months from
    there on in a transaction of its own (under the rollups' lock, so no refresh runs beside it);
 3. until then, and if that step never ran (a crash, a load with rollups left to the caller),
@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, text
 
 from warehouse.planner import nested_loops_off
-from warehouse.rollup_sql import EVERY_VIEWER, record_refresh, rollup_sql, rows_after
+from warehouse.rollup_sql import EVERY_VIEWER, LOCK, record_refresh, rollup_sql, rows_after
 
 TABLE = "rollup_entity_count_month"
-LOCK = "select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"
 
 
 @dataclass(frozen=True)

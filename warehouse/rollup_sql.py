@@ -7,6 +7,9 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# One refresh or recount at a time (held to the end of the caller's transaction): loads of
+# different agencies may commit side by side, each refresh sees the loads committed before it.
+LOCK = "select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"
 # Every agency's mask: a rollup per viewing agency's grain index (viewer_mask, month, …) then
 # finds some months' rows, where the months alone made PostgreSQL read the whole rollup.
 EVERY_VIEWER = "viewer_mask = any(array(select 1::bigint << bit from agency))"

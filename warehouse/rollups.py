@@ -14,6 +14,7 @@ from warehouse.bulk import indexes_deferred
 from warehouse.periods import add_months, quarter_start
 from warehouse.rollup_sql import (
     EVERY_VIEWER,
+    LOCK,
     record_refresh,
     replace_once,
     rollup_sql,
@@ -259,9 +260,7 @@ def _refresh(
     phenomena: list[str] | None = None,
 ) -> list[RefreshResult]:
     results = []
-    # Loads of different agencies may commit side by side: one refresh at a time, each seeing
-    # the signals of the loads committed before it.
-    conn.execute(text("select pg_advisory_xact_lock(hashtext('nsoc:rollups'))"))
+    conn.execute(text(LOCK))  # one refresh or recount at a time (rollup_sql.LOCK)
     # Months of signals are spread over the whole table: with the server's default work_mem
     # the bitmap of three months at 10M went lossy (every row of 200,000 pages rechecked) and
     # the grouping sorted on disk. Local to the caller's transaction.
