@@ -35,6 +35,7 @@ PAGE_IMPORTS = (
     "dashboard.i18n",
     "dashboard.indicator_ui",
     "dashboard.maps",
+    "dashboard.ranking",
     "dashboard.shell",
     "warehouse.audit",
     "warehouse.db",

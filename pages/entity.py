@@ -12,13 +12,14 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.coverage_ui import coverage_strip
-from dashboard.data import audit, cached_read, cached_side_by_side, read_many
+from dashboard.data import audit, cached_read, read_many
 from dashboard.definitions import definitions
 from dashboard.graph import layout, network_chart
 from dashboard.i18n import fmt_date, fmt_decimal, fmt_eur, fmt_int, t
+from dashboard.ranking import cached_ranking
 from dashboard.shell import current_filters, current_viewer, language
 from warehouse import scoring
-from warehouse.queries import entity, facilitators
+from warehouse.queries import entity
 
 HERE = Path(__file__).resolve().parent  # st.switch_page resolves from dashboard/
 lang = language()
@@ -179,16 +180,9 @@ if event and event.selection.rows:
 
 if profile["facilitator_category"]:
     st.subheader(t("score_explained", lang))
-    # the facilitators page's two reads (side by side, and cached under the same key: coming
-    # from its ranking they are there already), scored with the default weights
-    current, before = cached_side_by_side(
-        viewer,
-        facilitators.facilitator_components,
-        facilitators.previous_components,
-        filters=filters,
-        half_life_days=scoring.HALF_LIFE_DAYS,
-    )
-    ranked = facilitators.ranked(current, before, scoring.DEFAULT_WEIGHTS)
+    # the facilitators page's ranking under the default weights (its reads cached under the
+    # same key: coming from the ranking they are there already)
+    ranked = cached_ranking(viewer, filters)
     mine = ranked[ranked["entity_id"] == entity_id]
     if mine.empty:
         st.caption(t("no_score_in_period", lang))

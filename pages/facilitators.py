@@ -11,9 +11,10 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.coverage_ui import coverage_strip
-from dashboard.data import cached_read, cached_side_by_side
+from dashboard.data import cached_read
 from dashboard.definitions import definitions
 from dashboard.i18n import fmt_decimal, fmt_eur, fmt_int, t
+from dashboard.ranking import cached_ranking
 from dashboard.shell import current_filters, current_viewer, language
 from warehouse import scoring
 from warehouse.queries import facilitators
@@ -91,16 +92,8 @@ with st.expander(t("weights_title", lang), icon=":material/tune:"):
         t("half_life", lang), 30, 720, scoring.HALF_LIFE_DAYS, step=30, key="halfwaardetijd"
     )
 weights = scoring.Weights(**{c: v / 100 for c, v in chosen.items()})
-# the database's part is kept while the weights change; scoring them is quick. The two periods
-# are read side by side, each on its own connection (~200 ms each at 10M signals).
-current, before = cached_side_by_side(
-    viewer,
-    facilitators.facilitator_components,
-    facilitators.previous_components,
-    filters=filters,
-    half_life_days=int(half_life),
-)
-ranked = facilitators.ranked(current, before, weights)
+# the database's part is kept while the weights change (cached); scoring it again is quick
+ranked = cached_ranking(viewer, filters, weights, int(half_life))
 if ranked.empty:
     st.info(t("no_facilitators", lang))
     st.stop()

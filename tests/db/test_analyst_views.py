@@ -69,6 +69,16 @@ def test_heatmap_totals_equal_raw_counts(warehouse, app_engine, axis):
         assert (both["agencies"] == both["a"]).all()
 
 
+def _assert_same_cells(one: pd.DataFrame, other: pd.DataFrame, dim: str) -> None:
+    """Two ways to the same distinct-entity cells give the same cells and figures (not none)."""
+    keys = ["phenomenon_code", dim]
+    one, other = (
+        f.sort_values(keys, ignore_index=True).astype({"entities": "int64"}) for f in (one, other)
+    )
+    assert len(one) > 0
+    pd.testing.assert_frame_equal(one, other, check_dtype=False)
+
+
 @pytest.mark.parametrize("axis", ["region", "month"])
 @pytest.mark.parametrize("role", ["analyst", "manager"])
 @pytest.mark.parametrize("filters", CELL_FILTERS)
@@ -82,12 +92,7 @@ def test_distinct_entities_from_the_sets_equal_the_count_over_entity_rows(
     with scoped(viewer, engine=app_engine) as conn:
         sets = heatmaps._entities_from_sets(conn, filters, dim)
         rows = heatmaps._entities_counted(conn, filters, dim)
-    keys = ["phenomenon_code", dim]
-    sets, rows = (
-        f.sort_values(keys, ignore_index=True).astype({"entities": "int64"}) for f in (sets, rows)
-    )
-    assert len(sets) > 0
-    pd.testing.assert_frame_equal(sets, rows, check_dtype=False)
+    _assert_same_cells(sets, rows, dim)
 
 
 # the cell filters, a single month, everything up to a month, a span of years for three phenomena
@@ -124,12 +129,7 @@ def test_distinct_entities_from_the_counts_equal_the_count_over_entity_rows(
         assert source == "counts"
         counts = heatmaps._entities_from_counts(conn, filters, dim)
         rows = heatmaps._entities_counted(conn, filters, dim)
-    keys = ["phenomenon_code", dim]
-    counts, rows = (
-        f.sort_values(keys, ignore_index=True).astype({"entities": "int64"}) for f in (counts, rows)
-    )
-    assert len(counts) > 0
-    pd.testing.assert_frame_equal(counts, rows, check_dtype=False)
+    _assert_same_cells(counts, rows, dim)
 
 
 @pytest.mark.parametrize("axis", ["region", "month"])

@@ -52,7 +52,6 @@ SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies"
 VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
 QUARTER_ROLLUP = "rollup_facilitator_viewer_quarter"
 REGION_ROLLUP = "rollup_facilitator_region_month"
-MONTHS_ONLY = Columns(region=None, municipality=None, phenomenon=None, agency=None, handling=None)
 MONTHS_AND_REGIONS = Columns(municipality=None, phenomenon=None, agency=None, handling=None)
 
 
@@ -110,13 +109,14 @@ def per_region(filters: Filters) -> bool:
     return not (filters.municipalities or filters.phenomena or filters.agencies or filters.handling)
 
 
-def viewer_rollup(filters: Filters) -> tuple[str, Columns] | None:
-    """The per-agency rollup that answers these filters with the fewest rows, and its columns;
-    None when only rollup_facilitator_month (one row per link) can."""
+def per_agency_rollup(filters: Filters) -> str | None:
+    """The per-agency rollup that answers these filters with the fewest rows (the quarterly one
+    stands in for whole quarters of the monthly one: `_viewer_source`); None when only
+    rollup_facilitator_month (one row per link) can."""
     if per_viewer(filters):
-        return VIEWER_ROLLUP, MONTHS_ONLY
+        return VIEWER_ROLLUP
     if per_region(filters):
-        return REGION_ROLLUP, MONTHS_AND_REGIONS
+        return REGION_ROLLUP
     return None
 
 
@@ -163,7 +163,7 @@ def _components(
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
     period = replace(filters, start=start, end=end)
-    if viewer_rollup(filters) is not None:
+    if per_agency_rollup(filters) is not None:
         parts, params = _viewer_source(period)
         sql = text(_viewer_components_sql(parts, own=own))
     else:
@@ -200,7 +200,7 @@ def entity_names(*, conn: Connection, viewer: Viewer, ids: tuple[int, ...]) -> d
 
 
 def _viewer_source(period: Filters) -> tuple[list[tuple[str, str]], dict[str, object]]:
-    """The rows of the per-agency rollups that answer these filters (`viewer_rollup`) over the
+    """The rows of the per-agency rollups that answer these filters (`per_agency_rollup`) over the
     period's months (start and end given), as (table, condition) pairs to unite, and their
     parameters: with months only, the whole quarters from the quarterly rollup and the other
     months from the monthly one; with regions, the months of the regional one."""
@@ -423,7 +423,7 @@ def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per facilitator category: how many facilitators, signals, networks and reporting agencies
     (no entity shown); suppressed for viewers without row access."""
-    if viewer_rollup(filters) is not None:
+    if per_agency_rollup(filters) is not None:
         span = _period(conn, filters)
         if span is None:  # no facilitator data for this viewer
             return pd.DataFrame(columns=[*SUMMARY_COLUMNS, "suppressed"])
