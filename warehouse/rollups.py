@@ -137,6 +137,11 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Before this rollup is built, its source's new facilitator links get their network's bit
+# (`_give_slots`; the SQL in warehouse/sql/facilitator_network_slot.sql).
+SLOTTED = "rollup_facilitator_region_month"
+SLOTS = "facilitator_network_slot"
+
 # Rollups kept per calendar quarter (their month is the quarter's first): a refresh of some
 # months rebuilds, or merges into, the quarters that hold them.
 QUARTERLY = frozenset({"rollup_facilitator_viewer_quarter"})
@@ -189,6 +194,9 @@ _MERGE = {
     "facilitator_category": "greatest(old.{c}, excluded.{c})",
     "last_reported_at": "greatest(old.{c}, excluded.{c})",
     "agency_bits": "old.{c} | excluded.{c}",
+    # masks of the entity's networks (facilitator_network_slot, migration 0022)
+    "network_bits": "old.{c} | excluded.{c}",
+    "own_network_bits": "old.{c} | excluded.{c}",
     # sorted distinct id arrays: their union
     "entity_ids": _UNION,
     "network_ids": _UNION,
@@ -282,6 +290,8 @@ def _refresh(
     changed: dict[str, list[object] | None] = {}
     for name in ROLLUPS:
         began = time.perf_counter()
+        if name == SLOTTED:
+            _give_slots(conn, months, merges.get(SOURCES[name], {}).get("months"))
         deleted = inserted = 0
         key = NARROWED_BY.get(name) if narrowed else None
         keys = changed.get(SOURCES[name], []) if key else None
@@ -369,6 +379,19 @@ def _merges(
         if merged_months:
             out[name] = {**params, **_bounds(merged_months, name), "owners": owners, "added": ids}
     return out
+
+
+def _give_slots(conn: Connection, rebuilt: list[dt.date] | None, merged: object) -> None:
+    """Give a bit (facilitator_network_slot, migration 0022) to each network newly linked to a
+    facilitator in the months the refresh rebuilt or merged into rollup_facilitator_month
+    (rebuilt None: every month), before the rollup that reads the bits is built from it."""
+    if rebuilt is None:
+        months = None
+    else:
+        months = sorted({*rebuilt, *(merged if isinstance(merged, list) else [])})
+        if not months:
+            return
+    conn.execute(text(rollup_sql(SLOTS)), _bounds(months))
 
 
 def _periods(name: str, months: list[dt.date]) -> list[dt.date]:

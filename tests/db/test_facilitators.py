@@ -237,3 +237,81 @@ def test_names_are_given_for_the_rows_asked_and_visible_only(warehouse, app_engi
     manager = make_viewer("politie", "manager")
     with scoped(manager, engine=app_engine) as conn:
         assert facilitators.entity_names(conn=conn, viewer=manager, ids=ids) == {}
+
+
+def test_each_network_of_a_facilitator_has_a_bit_of_its_own(warehouse):
+    # Migration 0022: every facilitator link with a network has its slot, an entity's slots are
+    # 0, 1, 2, … in the order its networks were first seen (none past 62 in this data set).
+    with warehouse.engine.connect() as conn:
+        missing = conn.scalar(
+            text(
+                "select count(*) from rollup_facilitator_month f where f.network_id is not null "
+                "and not exists (select from facilitator_network_slot s "
+                "where s.entity_id = f.entity_id and s.network_id = f.network_id)"
+            )
+        )
+        slots = pd.DataFrame(
+            conn.execute(
+                text(
+                    "select s.entity_id, s.slot, min(f.month) as first_month, s.network_id "
+                    "from facilitator_network_slot s join rollup_facilitator_month f "
+                    "on f.entity_id = s.entity_id and f.network_id = s.network_id "
+                    "group by 1, 2, 4"
+                )
+            ).all(),
+            columns=["entity_id", "slot", "first_month", "network_id"],
+        )
+    assert missing == 0
+    assert slots["slot"].max() < 63
+    assert (slots.groupby("entity_id")["slot"].nunique() > 1).any()
+    for _, rows in slots.groupby("entity_id"):
+        ordered = rows.sort_values(["first_month", "network_id"])
+        assert list(ordered["slot"]) == list(range(len(rows)))
+
+
+def _as_viewer(conn, viewer) -> None:
+    """This (owner's) transaction from here on reads as the app does for `viewer`."""
+    conn.execute(text("set local role nsoc_app"))
+    conn.execute(
+        text(
+            "select set_config('nsoc.agency', :agency, true),"
+            " set_config('nsoc.agency_bit', :bit, true),"
+            " set_config('nsoc.role', 'analyst', true),"
+            " set_config('nsoc.subject', 'test', true)"
+        ),
+        {"agency": viewer.agency, "bit": str(viewer.agency_bit)},
+    )
+
+
+def test_facilitators_past_63_networks_are_counted_from_the_arrays(warehouse, monkeypatch):
+    # Bit 63 of a network mask stands for "more networks than bits": such a facilitator's
+    # distinct networks are counted from the network arrays. Every facilitator with two or more
+    # networks is made one (their slots all 63, the rollups rebuilt; rolled back): the ranking
+    # gives the figures it gave before, and those of the link rollup.
+    from warehouse import rollups
+
+    viewer = make_viewer("politie")
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        _as_viewer(conn, viewer)
+        before = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
+        conn.execute(text("reset role"))
+        conn.execute(
+            text(
+                "update facilitator_network_slot set slot = 63 where entity_id in ("
+                "select entity_id from facilitator_network_slot group by 1 "
+                "having count(*) > 1)"
+            )
+        )
+        rollups.refresh_all(conn)
+        overflowing = conn.scalar(
+            text("select count(*) from rollup_facilitator_viewer_quarter where network_bits < 0")
+        )
+        _as_viewer(conn, viewer)
+        after = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
+        monkeypatch.setattr(facilitators, "per_agency_rollup", lambda filters: None)
+        links = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
+        tx.rollback()
+    assert overflowing > 0
+    assert (after["networks"] > 1).sum() > 10
+    pd.testing.assert_frame_equal(after, before, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(after, links, check_exact=False, rtol=1e-9)

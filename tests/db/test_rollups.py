@@ -123,13 +123,19 @@ _RAW_FACILITATOR_VIEWER = """
            coalesce(sum(coalesce(s.amount_eur, 0) * q.weight)
                     filter (where s.owner_agency = a.code), 0) as own_weighted_amount,
            coalesce(sum(s.severity * q.weight) filter (where s.owner_agency = a.code), 0)
-               as own_weighted_severity
+               as own_weighted_severity,
+           -- the masks of the networks' slots (0022; a link without a slot adds nothing here)
+           coalesce(bit_or(1::bigint << ns.slot), 0) as network_bits,
+           coalesce(bit_or(1::bigint << ns.slot) filter (where s.owner_agency = a.code), 0)
+               as own_network_bits
     from signal_entity l
     join signal s on s.id = l.signal_id
     join entity e on e.id = l.entity_id
     join agency a on s.audience_mask & (1::bigint << a.bit) <> 0
     join agency o on o.code = s.owner_agency
     join quality q on q.reliability = s.reliability::text and q.credibility = s.credibility
+    left join facilitator_network_slot ns
+        on ns.entity_id = l.entity_id and ns.network_id = s.network_id
     where l.role = 'facilitator'
     group by 1, 2, 3
 """

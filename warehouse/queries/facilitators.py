@@ -86,6 +86,7 @@ def _with_decay(table: str, clause: str) -> str:
 # age, which a quarterly row keeps per month.
 ROW_COLUMNS = {
     **{c: (c, c) for c in ("entity_id", "facilitator_category", "agency_bits", "network_ids")},
+    **{c: (c, c) for c in ("network_bits", "own_network_bits")},
     **{c: (c, c) for c in ("signal_count", "amount_eur", "weighted_amount", "weighted_severity")},
     "volume": (f"weighted_count * {DECAY}", _decayed("weighted_count")),
     "weighted_count": ("weighted_count", "weighted_count_1 + weighted_count_2 + weighted_count_3"),
@@ -233,6 +234,7 @@ RANKING_ROW = (
     "facilitator_category",
     "agency_bits",
     "network_ids",
+    "network_bits",
     "signal_count",
     "volume",
     "weighted_count",
@@ -240,10 +242,18 @@ RANKING_ROW = (
     "weighted_severity",
 )
 OWN_ROW = tuple(f"own_{c}" for c in RANKING_ROW[3:])
-SUMMARY_ROW = RANKING_ROW[:5] + ("amount_eur",)
+SUMMARY_ROW = (
+    "entity_id",
+    "facilitator_category",
+    "agency_bits",
+    "network_ids",
+    "signal_count",
+    "amount_eur",
+)
 OWN_AGGREGATES = {
     "own_agencies": ("(sum(own_signal_count) > 0)::int", "0"),
     "own_network_ids": ("nsoc_array_cat_agg(own_network_ids)", "'{}'::bigint[]"),
+    "own_network_bits": ("bit_or(own_network_bits)", "0::bigint"),
     "own_signals": ("sum(own_signal_count)", "0"),
     "own_volume": ("sum(own_volume)", "0.0"),
     "own_money": ("sum(own_weighted_amount)", "0.0"),
@@ -254,10 +264,20 @@ OWN_AGGREGATES = {
 }
 
 
+def _networks(prefix: str) -> str:
+    """An entity's distinct networks from its united mask (`prefix`_bits; migration 0022: a bit
+    per network of the entity), or, when bit 63 says it served more than 63, from its united
+    arrays (`prefix`_ids; the subquery runs for those entities only)."""
+    bits, ids = f"p.{prefix}_bits", f"p.{prefix}_ids"
+    counted = f"(select count(distinct n) from unnest({ids}) as n)"  # noqa: S608 - constants
+    return f"case when {bits} >= 0 then bit_count({bits}::bit(64)) else {counted} end"
+
+
 def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) -> str:
     """The components from the viewer's rows of the per-agency rollups (`_viewer_source`: one
     row per quarter or month and entity, or per month, region and entity), the distinct owners
-    as the union of the bit masks, the distinct networks as the union of the arrays. own=False
+    as the union of the bit masks, the distinct networks as the union of the network masks
+    (`_networks`). own=False
     leaves the own_* components zero (the previous period needs only ranks)."""
     own_columns = ",\n".join(
         f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
@@ -270,6 +290,7 @@ def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) ->
                 max(facilitator_category) as category,
                 bit_count(bit_or(agency_bits)::bit(64)) as agencies,
                 nsoc_array_cat_agg(network_ids) as network_ids,
+                bit_or(network_bits) as network_bits,
                 sum(signal_count) as signals,
                 sum(volume) as volume,
                 sum(weighted_amount) as money,
@@ -283,16 +304,11 @@ def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) ->
 
         select p.entity_id, null::text as display_name,
                coalesce(p.category, '') as category,
-               p.agencies, x.networks, p.signals, p.volume, p.money, p.severity,
-               p.own_agencies, x.own_networks,
+               p.agencies, {_networks("network")} as networks,
+               p.signals, p.volume, p.money, p.severity,
+               p.own_agencies, {_networks("own_network")} as own_networks,
                p.own_signals, p.own_volume, p.own_money, p.own_severity
         from per_entity as p
-        -- both counts in one step per facilitator (the arrays side by side, the shorter padded
-        -- with nulls, which are not counted): one subquery a row instead of two
-        cross join lateral (
-            select count(distinct n) as networks, count(distinct o) as own_networks
-            from unnest(p.network_ids, p.own_network_ids) as u (n, o)
-        ) as x
         order by p.entity_id
         """  # noqa: S608 - clause and joins are built from constants; values are bound
 

@@ -4,7 +4,8 @@
 -- see warehouse/rollups.py) taken over every audience that includes the viewing agency and
 -- folded over phenomena, municipalities, owners, networks, evaluations and handling codes:
 -- distinct owners as a bit mask (agency_bits),
--- distinct networks as a sorted array, the quality weights (scoring.py, bound as :rel_codes …)
+-- distinct networks as a sorted array and as a mask (network_bits: facilitator_network_slot,
+-- migration 0022), the quality weights (scoring.py, bound as :rel_codes …)
 -- applied per row and summed, and the same for the viewing agency's own signals (own_*).
 -- Its size is agencies x months x facilitators x the regions they act in, whatever the number of
 -- links: the ranking and the category summary read it when regions (and months) are filtered
@@ -29,6 +30,9 @@ visible as (
         1::bigint << o.bit as owner_bit,
         f.owner_agency = a.code as own,
         f.network_id,
+        -- the network's bit among the entity's (migration 0022); none found counts as bit 63,
+        -- "count from the arrays", which is exact whatever happened
+        1::bigint << coalesce(s.slot, 63) as network_bit,
         f.signal_count,
         f.amount_eur,
         f.signal_count * q.weight as weighted_count,
@@ -39,6 +43,8 @@ visible as (
     inner join agency as o on o.code = f.owner_agency
     inner join quality as q
         on q.reliability = f.reliability::text and q.credibility = f.credibility
+    left join facilitator_network_slot as s
+        on s.entity_id = f.entity_id and s.network_id = f.network_id
     -- :months null rebuilds everything; otherwise only these months (incremental refresh)
     where
         (
@@ -54,7 +60,7 @@ insert into rollup_facilitator_region_month (
     viewer_mask, month, region_code, entity_id, facilitator_category, agency_bits, network_ids,
     signal_count, amount_eur, weighted_count, weighted_amount, weighted_severity,
     own_network_ids, own_signal_count, own_weighted_count, own_weighted_amount,
-    own_weighted_severity
+    own_weighted_severity, network_bits, own_network_bits
 )
 select
     viewer_mask,
@@ -81,7 +87,10 @@ select
     coalesce(sum(signal_count) filter (where own), 0) as own_signal_count,
     coalesce(sum(weighted_count) filter (where own), 0) as own_weighted_count,
     coalesce(sum(weighted_amount) filter (where own), 0) as own_weighted_amount,
-    coalesce(sum(weighted_severity) filter (where own), 0) as own_weighted_severity
+    coalesce(sum(weighted_severity) filter (where own), 0) as own_weighted_severity,
+    coalesce(bit_or(network_bit) filter (where network_id is not null), 0) as network_bits,
+    coalesce(bit_or(network_bit) filter (where own and network_id is not null), 0)
+        as own_network_bits
 from visible
 group by viewer_mask, month, region_code, entity_id
 -- a viewer's months lie together on disk: the views read one agency's months at a time

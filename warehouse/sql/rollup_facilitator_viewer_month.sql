@@ -1,8 +1,9 @@
 -- rollup_facilitator_viewer_month
 -- grain: one row per viewing agency (viewer_mask = 1 << its bit), month and facilitator entity.
 -- It is rollup_facilitator_region_month (refreshed before it, see warehouse/rollups.py) folded
--- over regions, exactly: owner bits or-ed, network arrays united, sums added. That one is
--- rollup_facilitator_month per viewing agency, with the quality weights (scoring.py) applied.
+-- over regions, exactly: owner bits and network masks or-ed, network arrays united, sums added.
+-- That one is rollup_facilitator_month per viewing agency, with the quality weights (scoring.py)
+-- applied.
 -- Its size is agencies x months x facilitators, whatever the number of links: the ranking and the
 -- category summary read it unless phenomena, regions, municipalities, owners or handling codes
 -- are filtered (warehouse/queries/facilitators.py).
@@ -10,7 +11,7 @@ insert into rollup_facilitator_viewer_month (
     viewer_mask, month, entity_id, facilitator_category, agency_bits, network_ids,
     signal_count, amount_eur, weighted_count, weighted_amount, weighted_severity,
     own_network_ids, own_signal_count, own_weighted_count, own_weighted_amount,
-    own_weighted_severity
+    own_weighted_severity, network_bits, own_network_bits
 )
 select
     r.viewer_mask,
@@ -32,7 +33,9 @@ select
     sum(r.own_signal_count) as own_signal_count,
     sum(r.own_weighted_count) as own_weighted_count,
     sum(r.own_weighted_amount) as own_weighted_amount,
-    sum(r.own_weighted_severity) as own_weighted_severity
+    sum(r.own_weighted_severity) as own_weighted_severity,
+    bit_or(r.network_bits) as network_bits,
+    bit_or(r.own_network_bits) as own_network_bits
 from rollup_facilitator_region_month as r
 -- :months null rebuilds everything; otherwise only these months (incremental refresh), found
 -- through the source's grain index, which begins with the agency: every agency's mask is named

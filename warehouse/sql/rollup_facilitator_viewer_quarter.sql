@@ -2,9 +2,9 @@
 -- grain: one row per viewing agency (viewer_mask = 1 << its bit), calendar quarter (month: the
 -- quarter's first month) and facilitator entity. It is rollup_facilitator_viewer_month (refreshed
 -- before it, see warehouse/rollups.py) folded over the quarter's three months, exactly: owner bits
--- or-ed, network arrays united, sums added. The quality-weighted signal count is kept per month
--- of the quarter (weighted_count_1, _2, _3): the ranking decays it by the age of each month when
--- it reads it, for any half-life. The ranking and the category summary read a period's whole
+-- and network masks or-ed, network arrays united, sums added. The quality-weighted signal count
+-- is kept per month of the quarter (weighted_count_1, _2, _3): the ranking decays it by the age
+-- of each month when it reads it, for any half-life. The ranking and the category summary read a period's whole
 -- quarters here and its other months from the monthly rollup: a year is four rows per
 -- facilitator instead of twelve (warehouse/queries/facilitators.py).
 insert into rollup_facilitator_viewer_quarter (
@@ -12,7 +12,8 @@ insert into rollup_facilitator_viewer_quarter (
     signal_count, amount_eur, weighted_count_1, weighted_count_2, weighted_count_3,
     weighted_amount, weighted_severity,
     own_network_ids, own_signal_count, own_weighted_count_1, own_weighted_count_2,
-    own_weighted_count_3, own_weighted_amount, own_weighted_severity
+    own_weighted_count_3, own_weighted_amount, own_weighted_severity, network_bits,
+    own_network_bits
 )
 select
     r.viewer_mask,
@@ -48,7 +49,9 @@ select
         sum(r.own_weighted_count) filter (where extract(month from r.month)::int % 3 = 0), 0
     ) as own_weighted_count_3,
     sum(r.own_weighted_amount) as own_weighted_amount,
-    sum(r.own_weighted_severity) as own_weighted_severity
+    sum(r.own_weighted_severity) as own_weighted_severity,
+    bit_or(r.network_bits) as network_bits,
+    bit_or(r.own_network_bits) as own_network_bits
 from rollup_facilitator_viewer_month as r
 -- :months null rebuilds everything; otherwise only these quarters (their first months; an
 -- incremental refresh rebuilds the quarters of the months it refreshes), between :lo and :hi,

@@ -10,17 +10,12 @@ of it is 640,000 rows, read and filtered for each period (0.55-1.2 s for the ran
 rollup is rollup_facilitator_viewer_month (0014) with the region in its grain: the ranking of
 one region reads the viewer's rows of that region only. rollup_facilitator_viewer_month is now
 built from it, folded over regions (the same figures, exactly: bits or-ed, network arrays
-united, sums added), so its SQL reads this table: migration 0014 no longer fills it, this one
-fills both. Row-level security: an equality on the viewer's own mask, as in 0012 and 0014. No
+united, sums added), so its SQL reads this table: migration 0014 no longer fills it (and since
+0022, which fills both, nor does this one). Row-level security: an equality on the viewer's own mask, as in 0012 and 0014. No
 foreign keys (0016).
 """
 
-from pathlib import Path
-
-import sqlalchemy as sa
 from alembic import op
-
-from warehouse.scoring import quality_params
 
 revision = "0017"
 down_revision = "0016"
@@ -29,8 +24,6 @@ depends_on = None
 
 APP = "nsoc_app"
 TABLE = "rollup_facilitator_region_month"
-VIEWER = "rollup_facilitator_viewer_month"
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 OWN_ROWS = "viewer_mask = (select nsoc_viewer_mask()) and (select nsoc_viewer_role()) <> ''"
 
 
@@ -73,15 +66,8 @@ def upgrade() -> None:
         end $$;
         """
     )
-    # Today's SQL files (not frozen with this migration): every parameter they take, all null
-    # for "every month". The per-agency rollup is rebuilt from this one: the same rows.
-    params = {"months": None, "lo": None, "hi": None, "keys": None, **quality_params()}
-    bind = op.get_bind()
-    bind.execute(sa.text((SQL_DIR / f"{TABLE}.sql").read_text(encoding="utf-8")), params)
-    op.execute(f"analyze {TABLE}")
-    op.execute(f"truncate {VIEWER}")
-    bind.execute(sa.text((SQL_DIR / f"{VIEWER}.sql").read_text(encoding="utf-8")), params)
-    op.execute(f"analyze {VIEWER}")
+    # Filled by migration 0022: today's SQL files read the network slots it creates (a
+    # warehouse past this revision was filled here by the SQL of its day).
 
 
 def downgrade() -> None:

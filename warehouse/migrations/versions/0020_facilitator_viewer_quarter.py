@@ -12,12 +12,9 @@ months (at most four) from the monthly rollup, a third of the rows for a year. T
 quality-weighted signal count is kept per month of the quarter, so the decay by age, which
 depends on the month and the half-life the analyst chooses, is still applied when read and the
 figures are the same as from the months. Row-level security: an equality on the viewer's own
-mask, as in 0014. No foreign keys (0016).
+mask, as in 0014. No foreign keys (0016). Filled by 0022.
 """
 
-from pathlib import Path
-
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
@@ -27,7 +24,6 @@ depends_on = None
 
 APP = "nsoc_app"
 TABLE = "rollup_facilitator_viewer_quarter"
-SQL = Path(__file__).resolve().parents[2] / "sql" / f"{TABLE}.sql"
 OWN_ROWS = "viewer_mask = (select nsoc_viewer_mask()) and (select nsoc_viewer_role()) <> ''"
 
 
@@ -72,13 +68,8 @@ def upgrade() -> None:
         end $$;
         """
     )
-    # Today's SQL file (not frozen with this migration): every parameter it takes, all null for
-    # "every quarter".
-    op.get_bind().execute(
-        sa.text(SQL.read_text(encoding="utf-8")),
-        {"months": None, "lo": None, "hi": None, "keys": None},
-    )
-    op.execute(f"analyze {TABLE}")
+    # Filled by migration 0022: today's SQL file reads the network bits it adds (a warehouse
+    # past this revision was filled here by the SQL of its day).
 
 
 def downgrade() -> None:
