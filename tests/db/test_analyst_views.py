@@ -345,3 +345,34 @@ def test_indicator_counts_equal_raw_counts(warehouse, app_engine):
     kpis = run(app_engine, viewer, indicators.indicator_kpis, filters=SPIKE_WINDOW)
     row = kpis.set_index("indicator").loc["violence"]
     assert row["current"] == shown.loc[shown["month"] == month("2024-03"), "count"].sum()
+
+
+def test_a_frame_copied_as_csv_equals_the_fetched_one(app_engine):
+    # copied_frame (COPY … format csv, parsed by pandas) gives the values `frame` gives: floats
+    # to the last bit, NULL numbers as NaN, text read as text (NULL and empty as ''), bound
+    # parameters as in any query, row-level security as in any read.
+    from warehouse.queries.frames import copied_frame, frame
+
+    sql = """
+        select g as id, g * 0.1::float8 / 3 as ratio, nullif(g % 3, 0) as maybe,
+               case when g % 4 = 0 then null when g % 4 = 1 then '' else 'x,"y"' || g end
+                   as label,
+               (select count(*) from rollup_viewer_month) as visible
+        from generate_series(1, :n) as g
+        where g <> :skip
+    """
+    viewer = make_viewer("douane")
+    columns = ["id", "ratio", "maybe", "label", "visible"]
+    with scoped(viewer, engine=app_engine) as conn:
+        fetched = frame(conn.execute(text(sql), {"n": 500, "skip": 7}), columns)
+        copied = copied_frame(
+            conn, sql, {"n": 500, "skip": 7, "unused": 1}, columns, text_columns=["label"]
+        )
+        mine = conn.scalar(text("select count(*) from rollup_viewer_month"))
+    assert len(copied) == 499 and 0 < copied["visible"][0] == mine
+    assert copied["ratio"].tolist() == fetched["ratio"].tolist()
+    assert copied["maybe"].isna().sum() == fetched["maybe"].isna().sum() > 0
+    assert copied["label"].tolist() == fetched["label"].fillna("").tolist()
+    pd.testing.assert_frame_equal(
+        copied.drop(columns="label"), fetched.drop(columns="label"), check_dtype=False
+    )
