@@ -89,7 +89,10 @@ def facilitators_section(ctx: Context) -> list[Block]:
                 (t("category", lang), t("briefing_facilitators", lang), t("signals", lang)), rows
             ),
         ]
-    ranked = facilitators.facilitator_ranking(conn=ctx.conn, viewer=ctx.viewer, filters=ctx.filters)
+    # ranks, scores and components of the period; the briefing shows no rank change
+    ranked = facilitators.facilitator_ranking(
+        conn=ctx.conn, viewer=ctx.viewer, filters=ctx.filters, with_change=False
+    )
     if ranked.empty:
         return [Text(t("no_data_period", lang))]
     top = ranked[ranked["rank_in_category"] <= TOP_PER_CATEGORY].sort_values(

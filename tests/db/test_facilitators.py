@@ -315,3 +315,18 @@ def test_facilitators_past_63_networks_are_counted_from_the_arrays(warehouse, mo
     assert (after["networks"] > 1).sum() > 10
     pd.testing.assert_frame_equal(after, before, check_exact=False, rtol=1e-9)
     pd.testing.assert_frame_equal(after, links, check_exact=False, rtol=1e-9)
+
+
+def test_the_ranking_without_the_change_is_the_ranking_less_its_change(app_engine):
+    # The briefing reads the period alone (with_change=False): the same ranks, scores and
+    # components, the rank change left empty.
+    viewer = make_viewer("douane")
+    with scoped(viewer, engine=app_engine) as conn:
+        full = facilitators.facilitator_ranking(conn=conn, viewer=viewer, filters=LAST_YEAR)
+        alone = facilitators.facilitator_ranking(
+            conn=conn, viewer=viewer, filters=LAST_YEAR, with_change=False
+        )
+    change = ["previous_rank_in_category", "rank_change"]
+    assert full["rank_change"].notna().sum() > 10
+    assert alone[change].isna().all().all()
+    pd.testing.assert_frame_equal(alone.drop(columns=change), full.drop(columns=change))

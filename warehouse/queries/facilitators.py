@@ -377,11 +377,18 @@ def facilitator_ranking(
     filters: Filters,
     weights: scoring.Weights = scoring.DEFAULT_WEIGHTS,
     half_life_days: int = scoring.HALF_LIFE_DAYS,
+    with_change: bool = True,
 ) -> pd.DataFrame:
     """Facilitators ranked overall and per category, with every component, the score on the
     viewer's own agency's data (own_score, same scale) and the rank change against the previous
     period of equal length. Empty for viewers without row access. Without names (display_name
-    empty): `entity_names` for the rows shown."""
+    empty): `entity_names` for the rows shown. with_change=False leaves the previous period
+    unread and the rank change empty (the briefing, which does not show it: half the time)."""
+    if not with_change:
+        current = facilitator_components(
+            conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
+        )
+        return ranked(current, pd.DataFrame(columns=COMPONENT_COLUMNS), weights)
     current, before = ranking_components(
         conn=conn, viewer=viewer, filters=filters, half_life_days=half_life_days
     )

@@ -23,7 +23,7 @@ def frame(result: Result, columns: Sequence[str] | None = None) -> pd.DataFrame:
 
 
 def copied_frame(
-    conn: Connection,
+    connection: Connection,
     sql: str,
     params: Mapping[str, object],
     columns: Sequence[str],
@@ -36,15 +36,16 @@ def copied_frame(
     ~18 ms less than `frame`; floats come back exactly, PostgreSQL writing the shortest text
     that reads back the same). Same transaction, same row-level security as any read. NULL
     numbers come back as NaN; `text_columns` are read as text, NULL and empty alike as ''
-    (CSV cannot tell them apart for pandas). Selected and ordered as `columns`."""
+    (CSV cannot tell them apart for pandas). Selected and ordered as `columns`. A helper of
+    the query functions, not one (its connection is not named `conn`)."""
     named = set(_BIND.findall(sql))  # the parameters the query takes (text() refuses others)
     statement = (
         text(f"copy ({sql}) to stdout (format csv, header)")
         .bindparams(**{k: v for k, v in params.items() if k in named})
-        .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        .compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     )
     buffer = io.BytesIO()
-    raw = conn.connection.driver_connection
+    raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(str(statement), statement.params) as copy:  # type: ignore[union-attr]
         for chunk in copy:
             buffer.write(chunk)
