@@ -153,3 +153,17 @@ def test_rls_is_enabled_and_forced_on_every_audience_table(warehouse):
             ).all()
         )
     assert rows and all(rows.values()), rows
+
+
+def test_the_app_cannot_read_the_network_slots(app_engine):
+    # facilitator_network_slot (0022) says which networks each facilitator serves, for every
+    # agency's signals: the warehouse's own bookkeeping. The app reads only the masks in the
+    # per-agency rollups, which row-level security keeps to the viewer's own rows.
+    from sqlalchemy.exc import ProgrammingError
+
+    viewer = make_viewer("politie")
+    with (
+        pytest.raises(ProgrammingError, match="permission denied"),
+        scoped(viewer, engine=app_engine) as conn,
+    ):
+        conn.execute(text("select count(*) from facilitator_network_slot"))
