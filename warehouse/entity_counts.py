@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
-from warehouse.planner import nested_loops_off
+from warehouse.planner import nested_loops_off, sorts_off
 from warehouse.rollup_sql import EVERY_VIEWER, LOCK, record_refresh, rollup_sql, rows_after
 
 TABLE = "rollup_entity_count_month"
@@ -112,7 +112,8 @@ def recount(conn: Connection) -> Recount | None:
     # (~1 s at 10M; it counts this transaction's own new rows too) tells it, and joins that
     # hash whatever the estimates keep it safe.
     conn.execute(text("analyze rollup_entity_month"))
-    with nested_loops_off(conn):
+    # and the rows going into the final grouping are grouped by hashing, not sorted first
+    with nested_loops_off(conn), sorts_off(conn):
         inserted = _insert(conn, start)
     conn.execute(text("delete from rollup_stale where rollup = :r"), {"r": TABLE})
     rows = rows_after(conn, TABLE, deleted, inserted)
