@@ -9,7 +9,9 @@ its other months from rollup_facilitator_viewer_month (0014: per viewing agency,
 entity); rollup_facilitator_region_month (0017: per viewing agency, month, region and entity)
 when regions are filtered, and rollup_facilitator_month (about one row per link) when
 phenomena, municipalities, owners or handling codes are; they give the same figures
-(tests/db/test_facilitators.py)."""
+(tests/db/test_facilitators.py). The per-agency rollups count an entity's distinct networks
+with bit masks (migration 0022, `_networks`); their rows come to pandas through COPY
+(`frames.copied_frame`)."""
 
 from __future__ import annotations
 
@@ -280,8 +282,8 @@ def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) ->
     """The components from the viewer's rows of the per-agency rollups (`_viewer_source`: one
     row per quarter or month and entity, or per month, region and entity), the distinct owners
     as the union of the bit masks, the distinct networks as the union of the network masks
-    (`_networks`). own=False
-    leaves the own_* components zero (the previous period needs only ranks)."""
+    (`_networks`). own=False leaves the own_* components zero (the previous period needs only
+    ranks)."""
     own_columns = ",\n".join(
         f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
     )
