@@ -10,7 +10,14 @@ one rerun to the next: validating them once, in the tests, is enough. `NSOC_VALI
 
 Every chart of the app goes through `show`. It sets Altair's globals once, at import: the theme
 "none" (Streamlit's own chart theme applies, as `st.altair_chart` does) and no row limit on
-inline data (the views aggregate before they draw)."""
+inline data (the views aggregate before they draw).
+
+`show` hands the chart's table to Streamlit as a named dataset under a fixed name, the spec
+without it. The browser keeps a chart and only swaps its rows when the spec (and the dataset
+names) of a rerun are those of the last one: Altair names a dataset after a hash of its rows,
+so every filter change used to make the browser compile and lay out every chart anew. A chart
+keeps its spec across reruns only if nothing in it depends on the rows: sort the axes by a
+field of the data (`alt.EncodingSortField`), not by a list of the values."""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ import os
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
@@ -34,7 +42,24 @@ def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return chart.to_dict(validate=VALIDATE)
 
 
+DATASET = "rows"  # the name of every shown chart's table: the same on every rerun
+
+
+def shown_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The spec `show` hands to Streamlit: a chart whose data is one table (a DataFrame at its
+    top level) refers to it by the name DATASET, and the table goes along as it is (Streamlit
+    sends it to the browser as Arrow, as `st.altair_chart` does); any other chart as `spec`."""
+    data = getattr(chart, "data", alt.Undefined)
+    if not isinstance(data, pd.DataFrame):
+        return spec(chart)
+    named = chart.copy(deep=False)  # type: ignore[attr-defined]
+    named.data = alt.NamedData(name=DATASET)
+    out = spec(named)
+    out["datasets"] = {DATASET: data}
+    return out
+
+
 def show(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
     """`st.altair_chart(chart, **kwargs)` without the schema validation: the same element,
     selections (`on_select`, `selection_mode`, `key`) and the same return value."""
-    return st.vega_lite_chart(spec(chart), **kwargs)
+    return st.vega_lite_chart(shown_spec(chart), **kwargs)

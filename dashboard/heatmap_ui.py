@@ -102,10 +102,21 @@ def heatmap_chart(
     """Grey cells underneath (suppressed cells stay grey), coloured cells on top carrying the
     click selection. SVG renderer: cells are DOM paths, so a browser test can click one."""
     pick = alt.selection_point(name=SELECTION, fields=["phenomenon_code", "cell_x"], on="click")
-    x = alt.X("x:N", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
+    # the orders as fields of the rows, not as lists in the spec: a filter change then changes
+    # the rows alone, and the browser keeps the chart (dashboard/charts.py)
+    cells = cells.assign(
+        x_rank=cells["x"].map({v: i for i, v in enumerate(x_order)}),
+        y_rank=cells["phenomenon"].map({v: i for i, v in enumerate(y_order)}),
+    )
+    x = alt.X(
+        "x:N",
+        sort=alt.EncodingSortField(field="x_rank", op="min"),
+        title=x_title,
+        axis=alt.Axis(labelAngle=-45, labelOverlap=False),
+    )
     y = alt.Y(
         "phenomenon:N",
-        sort=y_order,
+        sort=alt.EncodingSortField(field="y_rank", op="min"),
         title=t("phenomenon", lang),
         axis=alt.Axis(labelOverlap=False, labelLimit=260),
     )

@@ -119,18 +119,24 @@ top = named(ranked.head(15))
 lens = pd.concat(
     [
         pd.DataFrame(
-            {"name": top["display_name"], "score": top["own_score"], "data": t("own_data", lang)}
-        ),
-        pd.DataFrame(
-            {"name": top["display_name"], "score": top["score"], "data": t("all_visible", lang)}
-        ),
+            {
+                "name": top["display_name"],
+                "order": range(len(top)),
+                "score": top[column],
+                "data": t(label, lang),
+            }
+        )
+        for column, label in (("own_score", "own_data"), ("score", "all_visible"))
     ]
 )
+# the bars in ranking order, sorted by a field of the rows: the chart's spec stays the same
+# from one rerun to the next, and the browser swaps the rows instead of drawing it anew
+in_order = alt.EncodingSortField(field="order", op="min")
 charts.show(
     alt.Chart(lens)
     .mark_bar()
     .encode(
-        y=alt.Y("name:N", sort=list(top["display_name"]), title=None),
+        y=alt.Y("name:N", sort=in_order, title=None),
         x=alt.X("score:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
         yOffset=alt.YOffset("data:N", sort=[t("own_data", lang), t("all_visible", lang)]),
         color=alt.Color(
@@ -219,18 +225,22 @@ if rows:
 
 # -- the score explained -------------------------------------------------------------------------
 st.subheader(t("score_explained", lang))
-points = shown.head(15).melt(
-    id_vars=["display_name"],
-    value_vars=[f"p_{c}" for c in scoring.COMPONENTS],
-    var_name="component",
-    value_name="points",
+points = (
+    shown.head(15)
+    .assign(order=range(min(15, len(shown))))
+    .melt(
+        id_vars=["display_name", "order"],
+        value_vars=[f"p_{c}" for c in scoring.COMPONENTS],
+        var_name="component",
+        value_name="points",
+    )
 )
 points["component"] = [t("comp_" + c[2:], lang) for c in points["component"]]
 charts.show(
     alt.Chart(points)
     .mark_bar()
     .encode(
-        y=alt.Y("display_name:N", sort=list(shown.head(15)["display_name"]), title=None),
+        y=alt.Y("display_name:N", sort=in_order, title=None),
         x=alt.X("sum(points):Q", title=t("score", lang)),
         color=alt.Color("component:N", title=t("component", lang)),
         tooltip=[

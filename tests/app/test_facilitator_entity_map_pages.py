@@ -116,3 +116,23 @@ def test_map_page_for_analyst_and_manager(app_env):
         spec = json.loads(decks[0].proto.json)
         assert {layer["id"] for layer in spec["layers"]} == {"hexagons", "nodes", "flows", "places"}
         assert "mapProvider" not in spec or not spec.get("mapStyle")
+
+
+def charts_of(at) -> list:
+    return [e.proto for e in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("page", ["facilitators", "heatmaps", "indicators"])
+def test_a_filter_change_keeps_the_charts_and_swaps_their_rows(app_env, page):
+    # The browser draws a chart anew only when its spec or its datasets' names change; a filter
+    # change must change the rows alone (dashboard/charts.py)
+    at = open_page(claims("politie"), page)
+    assert not at.exception, at.exception
+    before = charts_of(at)
+    assert before
+    at.sidebar.multiselect[0].select("Rotterdam").run()
+    assert not at.exception, at.exception
+    after = charts_of(at)
+    assert [c.spec for c in after] == [c.spec for c in before]
+    assert all([d.name for d in c.datasets] == ["rows"] for c in before + after)
+    assert [c.datasets[0].data.data for c in after] != [c.datasets[0].data.data for c in before]

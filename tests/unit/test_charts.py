@@ -25,3 +25,21 @@ def test_the_spec_carries_its_data_inline_without_a_row_limit():
     assert len(values) == 6000 and values[5999] == {"a": 5999, "b": "x"}
     # Streamlit's chart theme applies, not Altair's default view size
     assert "config" not in spec or "view" not in spec["config"]
+
+
+def test_a_shown_chart_names_its_table_the_same_whatever_its_rows():
+    def chart(frame: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(frame).mark_bar().encode(x="a:Q", y="b:N")
+
+    one = charts.shown_spec(chart(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})))
+    two = charts.shown_spec(chart(pd.DataFrame({"a": [3], "b": ["z"]})))
+    assert one["data"] == two["data"] == {"name": charts.DATASET}
+    assert one["datasets"][charts.DATASET]["a"].tolist() == [1, 2]  # the table itself
+    assert {k: v for k, v in one.items() if k != "datasets"} == {
+        k: v for k, v in two.items() if k != "datasets"
+    }
+    # Altair's own spec names the table after its rows: the browser would draw it anew
+    assert (
+        charts.spec(chart(pd.DataFrame({"a": [1]})))["data"]
+        != charts.spec(chart(pd.DataFrame({"a": [2]})))["data"]
+    )
