@@ -599,7 +599,10 @@ def bench_cmd(
     ] = 20,
     session_seconds: Annotated[float, typer.Option(help="how long they run")] = 60.0,
     think_seconds: Annotated[
-        float, typer.Option(help="pause between a session's page loads")
+        float,
+        typer.Option(
+            help="mean pause between a session's page loads (0.5-1.5x, staggered; 0: back to back)"
+        ),
     ] = 0.0,
     reload_pages: Annotated[
         bool,

@@ -21,7 +21,16 @@ import psutil
 
 from dashboard import devidp
 from dashboard.bench import protocol
-from dashboard.bench.common import Options, Report, peak_rss, summary
+from dashboard.bench.common import (
+    Options,
+    Pacing,
+    Report,
+    browsers,
+    cpu_seconds,
+    peak_rss,
+    summary,
+    tree,
+)
 from dashboard.i18n import t
 from warehouse.settings import agencies
 
@@ -196,10 +205,15 @@ async def navigate_time(page: Page, name: str) -> float:
 
 
 async def concurrent(
-    browser: Browser, app: str, state: Any, options: Options, report: Report
+    browser: Browser,
+    app: str,
+    state: Any,
+    options: Options,
+    report: Report,
+    server: psutil.Process | None = None,
 ) -> None:
     """`sessions` logged-in sessions, each opening the views in turn for `session_seconds`,
-    `think_seconds` apart: through the sidebar once every session has loaded the app (those
+    `think_seconds` apart on average and not in step (`Pacing`): through the sidebar once every session has loaded the app (those
     first loads, twenty frontends starting at once, are not timed: the clock starts when all
     are in), or with `reload` each view loaded anew from the start."""
     times: list[float] = []
@@ -214,10 +228,17 @@ async def concurrent(
             await asyncio.gather(
                 *(load_time(p, f"{app}/{PAGES[n % len(PAGES)]}") for n, p in enumerate(pages))
             )
-        deadline = time.monotonic() + options.session_seconds
+        # the CPU the browsers and the app server use while the sessions run: on one machine
+        # the twenty frontends compete with the server for its cores
+        began = time.monotonic()
+        chromium = browsers()
+        cpu = (cpu_seconds(chromium), cpu_seconds(tree(server)))
+        deadline = began + options.session_seconds
 
         async def session(n: int) -> None:
             i = n if options.reload else n + 1
+            pacing = Pacing(options, n)
+            await asyncio.sleep(pacing.start())
             while time.monotonic() < deadline:
                 name = PAGES[i % len(PAGES)]
                 try:
@@ -228,9 +249,11 @@ async def concurrent(
                 except Exception as exc:  # a timeout counts as an error, the session goes on
                     errors.append(f"{name}: {str(exc).splitlines()[0]}")
                 i += 1
-                await asyncio.sleep(options.think_seconds)
+                await asyncio.sleep(pacing.pause())
 
         await asyncio.gather(*(session(n) for n in range(options.sessions)))
+        wall = time.monotonic() - began
+        used = (cpu_seconds(chromium) - cpu[0], cpu_seconds(tree(server)) - cpu[1])
     finally:
         for context in contexts:
             await context.close()
@@ -243,6 +266,10 @@ async def concurrent(
         "errors": len(errors),
         "first_errors": errors[:3],
         **summary(times),
+        "wall_s": round(wall, 1),
+        "cores": psutil.cpu_count(),
+        "browser_cpu_s": round(used[0], 1),
+        "server_cpu_s": round(used[1], 1) if server else None,
     }
 
 
@@ -275,7 +302,7 @@ async def drive(
                     app, protocol.cookies_of(state, app), PAGES, options, report, server=server
                 )
             if options.concurrent:
-                await concurrent(browser, app, state, options, report)
+                await concurrent(browser, app, state, options, report, server=server)
         finally:
             await browser.close()
 

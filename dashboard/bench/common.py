@@ -4,12 +4,15 @@ figures, the benchmark's viewers and a sampler of memory. Figures only, never as
 from __future__ import annotations
 
 import datetime as dt
+import random
 import statistics
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import psutil
 
 from warehouse.settings import agencies
 from warehouse.viewer import Role, Viewer
@@ -84,6 +87,46 @@ def summary(values: list[float]) -> dict[str, float]:
         "p95_ms": round(percentile(values, 0.95), 1),
         "runs": len(values),
     }
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User and system CPU these processes have used so far (those gone count 0)."""
+    total = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def tree(root: psutil.Process | None) -> list[psutil.Process]:
+    """A process and all its descendants (none without one)."""
+    return [] if root is None else [root, *root.children(recursive=True)]
+
+
+def browsers() -> list[psutil.Process]:
+    """The Chromium processes this benchmark started (through Playwright's driver)."""
+    return [p for p in tree(psutil.Process()) if "chrom" in p.name().lower()]
+
+
+class Pacing:
+    """When one session of the concurrent parts pauses. `think_seconds` 0: back to back, the
+    worst case. Otherwise as analysts who read a view before they open the next: the session
+    starts at a random moment of its first pause and pauses 0.5 to 1.5 times `think_seconds`
+    after each view, so that twenty sessions do not move in lock step (all at once, then all
+    idle); seeded per session, the same on every run."""
+
+    def __init__(self, options: Options, session: int) -> None:
+        self.think = options.think_seconds
+        self.rng = random.Random(options.seed * 1000 + session)
+
+    def start(self) -> float:
+        return self.rng.uniform(0.0, self.think) if self.think > 0 else 0.0
+
+    def pause(self) -> float:
+        return self.rng.uniform(0.5, 1.5) * self.think if self.think > 0 else 0.0
 
 
 def make_viewer(agency: str, role: Role) -> Viewer:

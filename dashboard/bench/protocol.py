@@ -21,7 +21,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from dashboard.bench.common import Options, Report, summary
+from dashboard.bench.common import Options, Pacing, Report, cpu_seconds, summary, tree
 
 # The frontend's own subprotocol name; the second entry carries the XSRF token (the cookie's
 # value), the third an earlier session's id (none: every load is a new session).
@@ -114,8 +114,8 @@ async def concurrent(
     server: psutil.Process | None = None,
 ) -> None:
     """`sessions` sessions loading the pages in turn until the time is up, `think_seconds` apart
-    (as the browser sessions do); with the app server's process, the CPU time it spent."""
-    used = _cpu_seconds(server)
+    on average, not in step (`Pacing`, as the browser sessions do); with the app server's process, the CPU time it spent."""
+    used = cpu_seconds(tree(server))
     deadline = time.monotonic() + options.session_seconds
     times: list[float] = []
     errors = 0
@@ -123,16 +123,18 @@ async def concurrent(
     async def session(n: int) -> None:
         nonlocal errors
         i = n
+        pacing = Pacing(options, n)
+        await asyncio.sleep(pacing.start())
         while time.monotonic() < deadline:
             try:
                 times.append((await load(app, cookies, pages[i % len(pages)])).seconds * 1000)
             except Exception:  # a failed or timed-out load counts as an error; the session goes on
                 errors += 1
             i += 1
-            await asyncio.sleep(options.think_seconds)
+            await asyncio.sleep(pacing.pause())
 
     await asyncio.gather(*(session(n) for n in range(options.sessions)))
-    used = _cpu_seconds(server) - used
+    used = cpu_seconds(tree(server)) - used
     report.protocol = {
         "sessions": options.sessions,
         "seconds": options.session_seconds,
@@ -143,17 +145,3 @@ async def concurrent(
         "server_cpu_s": round(used, 1) if server else None,
         "server_cpu_ms_per_page": round(1000 * used / len(times)) if server and times else None,
     }
-
-
-def _cpu_seconds(server: psutil.Process | None) -> float:
-    """User and system CPU of the app server's process tree so far (0 without one)."""
-    if server is None:
-        return 0.0
-    total = 0.0
-    for proc in [server, *server.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total

@@ -50,7 +50,13 @@ def render(report: Report) -> list[str]:
             "",
             f"{c['sessions']} concurrent sessions for {c['seconds']} s "
             f"({c['think_s']} s between views, {c.get('how', 'reload')}): {c['pages']} pages, "
-            f"median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, errors {c['errors']}",
+            f"median {c['median_ms']:.0f} ms, p95 {c['p95_ms']:.0f} ms, errors {c['errors']}"
+            + (
+                f"; CPU in {c['wall_s']} s on {c['cores']} cores: browsers "
+                f"{c['browser_cpu_s']} s, app server {c['server_cpu_s']} s"
+                if c.get("browser_cpu_s") is not None
+                else ""
+            ),
         ]
     if report.protocol:
         c = report.protocol
