@@ -55,7 +55,7 @@ def shown_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     named = chart.copy(deep=False)  # type: ignore[attr-defined]
     named.data = alt.NamedData(name=DATASET)
     out = spec(named)
-    out["datasets"] = {DATASET: data}
+    out["datasets"] = {**out.get("datasets", {}), DATASET: data}  # a layer's own data stays
     return out
 
 

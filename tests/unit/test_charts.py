@@ -43,3 +43,16 @@ def test_a_shown_chart_names_its_table_the_same_whatever_its_rows():
         charts.spec(chart(pd.DataFrame({"a": [1]})))["data"]
         != charts.spec(chart(pd.DataFrame({"a": [2]})))["data"]
     )
+
+
+def test_a_layer_with_data_of_its_own_keeps_it():
+    own = pd.DataFrame({"a": [9]})
+    layered = alt.layer(
+        alt.Chart().mark_bar().encode(x="a:Q"),
+        alt.Chart(own).mark_rule().encode(x="a:Q"),
+        data=pd.DataFrame({"a": [1, 2]}),
+    )
+    out = charts.shown_spec(layered)
+    assert out["datasets"][charts.DATASET]["a"].tolist() == [1, 2]
+    [(name, rows)] = [(k, v) for k, v in out["datasets"].items() if k != charts.DATASET]
+    assert rows == [{"a": 9}] and out["layer"][1]["data"] == {"name": name}
