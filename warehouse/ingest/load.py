@@ -19,13 +19,13 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from warehouse import entity_counts, rollups
-from warehouse.ingest import formats, stage
+from warehouse.ingest import formats
 from warehouse.ingest.entities import check_links
 from warehouse.ingest.formats import DeliveryRejected, ParseError
 from warehouse.ingest.pseudonyms import pseudonymise
 from warehouse.ingest.reference import Reference, load_reference
 from warehouse.ingest.report import QuarantinedRow, Report
-from warehouse.ingest.upsert import apply_batch, new_signal_ids
+from warehouse.ingest.upsert import apply_batch
 from warehouse.ingest.validate import Reasons, check_signals
 
 Progress = Callable[[str, float], None]
@@ -283,10 +283,14 @@ def _apply(
     # Room for the batch's sorts, hashes and the reference triggers' transition tables.
     conn.execute(text("set local work_mem = '64MB'"))
     batch_id = _open_batch(conn, agency, file_name, prepared.fmt, prepared.sha)
-    step("staging", 0.5)
-    stage.stage(conn=conn, signals=prepared.signals, links=prepared.links)
-    step("loading", 0.65)
-    counts = apply_batch(conn=conn, agency=agency, batch_id=batch_id)
+    step("loading", 0.5)
+    counts = apply_batch(
+        conn=conn,
+        agency=agency,
+        batch_id=batch_id,
+        signals=prepared.signals,
+        links=prepared.links,
+    )
     _store_quarantine(conn, batch_id, prepared.quarantine)
     report = Report(
         agency=agency,
@@ -309,7 +313,7 @@ def _apply(
             conn,
             counts.months,
             owners=[agency],
-            added=new_signal_ids(conn),
+            added=counts.added,
             phenomena=counts.phenomena,
         )
     step("done", 1.0)

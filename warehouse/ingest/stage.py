@@ -1,4 +1,5 @@
-"""Staging: COPY validated rows into temporary tables of this transaction."""
+"""COPY validated rows: into temporary tables of this transaction (staging), or straight into
+the warehouse's tables."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 STAGE_SIGNAL = (
     "line_no",
@@ -33,21 +34,10 @@ STAGE_SIGNAL = (
     "audience_mask",
     "network_code",
 )
-STAGE_LINK = (
-    "line_no",
-    "role",
-    "kind",
-    "kvk_number",
-    "iban",
-    "imo_number",
-    "person_pseudonym",
-    "name",
-    "municipality_code",
-    "category",
-)
+STAGE_LINK = ("line_no", "role", "entity_id")
 
 _CREATE = """
-drop table if exists ingest_signal, ingest_link, ingest_alias, ingest_match, ingest_new, ingest_ident;
+drop table if exists ingest_signal, ingest_link, ingest_match;
 create temp table ingest_signal (
     line_no integer primary key,
     source_ref text not null,
@@ -74,30 +64,51 @@ create temp table ingest_signal (
 create temp table ingest_link (
     line_no integer not null,
     role text not null,
-    kind text not null,
-    kvk_number text,
-    iban text,
-    imo_number text,
-    person_pseudonym text,
-    name text,
-    municipality_code text,
-    category text,
-    entity_id bigint
+    entity_id bigint not null
 ) on commit drop;
 """
 
 
 def stage(*, conn: Connection, signals: pd.DataFrame, links: pd.DataFrame) -> None:
-    """Fresh staging tables holding this batch's valid rows."""
+    """Fresh staging tables holding rows to compare with what the warehouse holds (`links`
+    with their entity ids)."""
     conn.exec_driver_sql(_CREATE)
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    _copy(cur, "ingest_signal", STAGE_SIGNAL, signals)
-    _copy(cur, "ingest_link", STAGE_LINK, links)
+    copy_rows(conn, "ingest_signal", STAGE_SIGNAL, signals)
+    copy_rows(conn, "ingest_link", STAGE_LINK, links)
     # Statistics only of the join keys: a full analyze of every column cost as much as the COPY.
     conn.exec_driver_sql(
         "create index on ingest_link (line_no); analyze ingest_signal (line_no, source_ref)"
     )
-    conn.exec_driver_sql("analyze ingest_link (line_no, kind)")
+    conn.exec_driver_sql("analyze ingest_link (line_no)")
+
+
+def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
+    """COPY the columns of `df` into `table` (a name of this package, never input)."""
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    _copy(cur, table, columns, df)
+
+
+# Whether this session may COPY into a table under row-level security: PostgreSQL refuses
+# COPY FROM where a policy applies, which it does to the tables' owner (FORCE ROW LEVEL
+# SECURITY) unless the role is a superuser or has BYPASSRLS.
+_BYPASSES_RLS = "select rolsuper or rolbypassrls from pg_roles where rolname = current_user"
+
+
+def insert_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
+    """Insert `df` into a warehouse table: one COPY where the role may, else a COPY into a
+    temporary table and one insert from it (the policies then apply as to any insert)."""
+    if df.empty:
+        return
+    if conn.scalar(text(_BYPASSES_RLS)):
+        copy_rows(conn, table, columns, df)
+        return
+    names = ", ".join(columns)
+    conn.exec_driver_sql(
+        f"create temp table ingest_rows on commit drop as select {names} from {table} limit 0"
+    )
+    copy_rows(conn, "ingest_rows", columns, df)
+    conn.exec_driver_sql(f"insert into {table} ({names}) select {names} from ingest_rows")
+    conn.exec_driver_sql("drop table ingest_rows")
 
 
 def _copy(cur: object, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:

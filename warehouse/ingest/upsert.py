@@ -1,20 +1,30 @@
-"""Set-based SQL that moves a staged batch into the warehouse: networks, entities (resolved on
-identifiers, or on the agency's own name and place), then signals and their links. A row whose
-content did not change is left alone; a changed one keeps its earlier version in history."""
+"""Move a validated batch into the warehouse: networks, entities (resolved on identifiers, or
+on the agency's own name and place), then signals and their links. A row whose content did not
+change is left alone; a changed one keeps its earlier version in history.
+
+Most rows of a delivery are new signals. Those go the short way: the database resolves only
+the batch's distinct networks, identifiers and names (small tables), hands their ids back, and
+the new signals and their links are written with one COPY each, ids and all. Only rows whose
+source reference the agency delivered before are staged whole and compared in SQL. Joining
+every row of the batch in SQL (staging, identifiers, new ids, links) cost the database three
+times what writing the rows costs (docs/deliveries.md, "Speed")."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, text
+
+from warehouse.ingest import stage
 
 _NETWORKS = """
 insert into network (code, name)
-select distinct network_code, network_code from ingest_signal as st
-where network_code is not null
-    and not exists (select 1 from network as n where n.code = st.network_code)
-order by network_code
+select code, code from unnest(cast(:codes as text[])) as c (code)
+where not exists (select 1 from network as n where n.code = c.code)
+order by code
 on conflict (code) do nothing
 """
 
@@ -25,26 +35,21 @@ _IDENTIFIED = (
     ("vessel", "imo_number", "'IMO ' || imo_number"),
     ("person", "person_pseudonym", "'Persoon ' || left(person_pseudonym, 10)"),
 )
+_IDENTIFIER_COLUMNS = [column for _, column, _ in _IDENTIFIED]
 
-
-# One row per distinct identifier in the batch (its first line's name and place): entities are
-# looked up and created from this small table, not once per link.
+# One row per distinct identifier in the batch (its first line's name and place, staged from
+# Python): entities are looked up and created from this small table, not once per link.
 _IDENTS = """
-create temp table ingest_ident on commit drop as
-select distinct on (kind, ident) kind, ident, name, category, municipality_code,
-    null::bigint as entity_id
-from (
-    select kind, name, category, municipality_code, line_no,
-        coalesce(kvk_number, iban, imo_number, person_pseudonym) as ident
-    from ingest_link
-) as l
-where ident is not null
-order by kind, ident, line_no;
-analyze ingest_ident;
+drop table if exists ingest_ident;
+create temp table ingest_ident (
+    kind text not null,
+    ident text not null,
+    name text,
+    category text,
+    municipality_code text,
+    entity_id bigint
+) on commit drop
 """
-
-# The entity of an identified link, for the lines that need it in ingest_link itself.
-_IDENT = "coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym)"
 
 
 def _identified_sql(kind: str, column: str, fallback: str) -> str:
@@ -63,13 +68,24 @@ def _identified_sql(kind: str, column: str, fallback: str) -> str:
     """  # noqa: S608 (constants of this module only)
 
 
+# Entities without an identifier: per agency, on normalised name plus place. The batch's
+# distinct (kind, name, place) come staged from Python, first line first.
 _ALIASES = """
+drop table if exists ingest_alias_name, ingest_alias;
+create temp table ingest_alias_name (
+    kind text not null,
+    name text not null,
+    municipality_code text,
+    category text,
+    line_no integer not null
+) on commit drop;
+"""
+_ALIASES_RESOLVE = """
 create temp table ingest_alias on commit drop as
 select distinct on (kind, name_key, municipality_code)
     kind, name_key, municipality_code, name, category, null::bigint as entity_id, false as new
 from (
-    select *, coalesce(nsoc_name_key(name), lower(name)) as name_key from ingest_link as l
-    where coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym) is null and kind <> 'person' and name is not null
+    select *, coalesce(nsoc_name_key(name), lower(name)) as name_key from ingest_alias_name
 ) as l
 order by kind, name_key, municipality_code, line_no;
 update ingest_alias a set entity_id = x.entity_id
@@ -83,11 +99,12 @@ insert into entity (id, kind, display_name, facilitator_category, municipality_c
 select entity_id, kind, name, category, municipality_code from ingest_alias where new;
 insert into entity_alias (agency, kind, name_key, municipality_code, entity_id)
 select :agency, kind, name_key, municipality_code, entity_id from ingest_alias where new;
-update ingest_link l set entity_id = a.entity_id
-from ingest_alias a
-where coalesce(l.kvk_number, l.iban, l.imo_number, l.person_pseudonym) is null and l.kind = a.kind
-  and coalesce(nsoc_name_key(l.name), lower(l.name)) = a.name_key
-  and l.municipality_code is not distinct from a.municipality_code;
+"""
+_ALIAS_IDS = """
+select n.kind, n.name, n.municipality_code, a.entity_id
+from ingest_alias_name n join ingest_alias a
+    on a.kind = n.kind and a.name_key = coalesce(nsoc_name_key(n.name), lower(n.name))
+    and a.municipality_code is not distinct from n.municipality_code
 """
 
 # The delivered fields of a signal (every column but id, owner and source reference).
@@ -96,14 +113,30 @@ SIGNAL_FIELDS = (
     "lat, lon, h3_r5, h3_r7, h3_r9, amount_eur, quantity_kg, severity, reliability, "
     "credibility, handling_code, audience_mask, network_id"
 )
-# The network's id is joined where a statement needs it (`nw`): writing it into every staged
-# row first cost a rewrite of the staging table.
-_ST_FIELDS = ", ".join(
-    "nw.id" if f.strip() == "network_id" else f"st.{f.strip()}" for f in SIGNAL_FIELDS.split(",")
-)
+_FIELDS = [f.strip() for f in SIGNAL_FIELDS.split(",")]
+# The network's id is joined where a statement needs it (`nw`).
+_ST_FIELDS = ", ".join("nw.id" if f == "network_id" else f"st.{f}" for f in _FIELDS)
 _NETWORK_JOIN = "left join network nw on nw.code = st.network_code"
-_S_FIELDS = ", ".join(f"s.{f.strip()}" for f in SIGNAL_FIELDS.split(","))
+_S_FIELDS = ", ".join(f"s.{f}" for f in _FIELDS)
 
+# Source references hold no control characters (validate.py): one text, a line each, is
+# cheaper to pass than an array of thousands.
+_EXISTING = """
+select source_ref, id from signal
+where owner_agency = :agency and source_ref = any(string_to_array(:refs, E'\\n'))
+"""
+
+# New signal ids, drawn one by one from the sequence (a parallel load may draw between them);
+# when none did, they are one run and need not be sent back one by one.
+_NEW_IDS = """
+create temp table ingest_new_id on commit drop as
+select nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as id
+from generate_series(1, :n);
+select min(id), max(id) from ingest_new_id;
+"""
+
+# Rows whose source reference is known: staged whole (stage.stage), compared, and where they
+# differ updated, with the previous version (row and links) kept in history.
 _MATCH = f"""
 create temp table ingest_match on commit drop as
 select st.line_no, s.id as signal_id, s.observed_on as old_observed_on,
@@ -112,9 +145,6 @@ select st.line_no, s.id as signal_id, s.observed_on as old_observed_on,
 from ingest_signal st
 join signal s on s.owner_agency = :agency and s.source_ref = st.source_ref
 {_NETWORK_JOIN};
-update ingest_link l set entity_id = i.entity_id
-from ingest_ident i, ingest_match m
-where m.line_no = l.line_no and i.kind = l.kind and i.ident = {_IDENT};
 update ingest_match m set changed = true
 where not m.changed and exists (
     (select l.entity_id, l.role from ingest_link l where l.line_no = m.line_no
@@ -141,45 +171,17 @@ from ingest_signal st join ingest_match m on m.line_no = st.line_no
 {_NETWORK_JOIN}
 where m.changed and s.id = m.signal_id;
 delete from signal_entity se using ingest_match m where m.changed and se.signal_id = m.signal_id;
-"""  # noqa: S608 (column lists are constants)
-
-# New signals get their ids here, in line order (the same file gives the same ids), so that
-# their links need not look the signals up again.
-_INSERT = f"""
-create temp table ingest_new on commit drop as
-select line_no, nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as signal_id
-from (
-    select st.line_no from ingest_signal st
-    where not exists (select 1 from ingest_match m where m.line_no = st.line_no)
-    order by st.line_no
-) as fresh;
-insert into signal (id, owner_agency, source_ref, {SIGNAL_FIELDS})
-select n.signal_id, :agency, st.source_ref, {_ST_FIELDS}
-from ingest_signal st join ingest_new n on n.line_no = st.line_no
-{_NETWORK_JOIN}
-order by n.signal_id;
-"""  # noqa: S608 (column lists are constants)
-
-# Links of new signals and of changed ones (whose old links were deleted above).
-_LINKS = f"""
 insert into signal_entity (signal_id, entity_id, role, audience_mask)
-select distinct t.signal_id, coalesce(l.entity_id, i.entity_id), l.role, st.audience_mask
+select distinct m.signal_id, l.entity_id, l.role, st.audience_mask
 from ingest_link l
-left join ingest_ident i on i.kind = l.kind and i.ident = {_IDENT}
 join ingest_signal st on st.line_no = l.line_no
-join (
-    select line_no, signal_id from ingest_new
-    union all
-    select line_no, signal_id from ingest_match where changed
-) as t on t.line_no = l.line_no
-where coalesce(l.entity_id, i.entity_id) is not null;
-"""  # noqa: S608 (constants of this module only)
+join ingest_match m on m.line_no = l.line_no
+where m.changed;
+"""  # noqa: S608 (column lists are constants)
 
-_COUNTS = """
-select
-    (select count(*) from ingest_signal) - (select count(*) from ingest_match) as inserted,
-    (select count(*) from ingest_match where changed) as updated,
-    (select count(*) from ingest_match where not changed) as unchanged
+_MATCH_COUNTS = """
+select count(*) filter (where changed) as updated, count(*) filter (where not changed) as unchanged
+from ingest_match
 """
 
 # The months and phenomena a correction moved a signal out of or into: the rollups rebuild them
@@ -197,6 +199,8 @@ union
 select m.old_phenomenon_code from ingest_match m where m.changed
 """
 
+_LINK_FIELDS = ("signal_id", "entity_id", "role", "audience_mask")
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -205,27 +209,152 @@ class Counts:
     unchanged: int
     months: list[dt.date]  # of the corrected signals, before and after
     phenomena: list[str]  # the same
+    added: list[int]  # ids of the new signals, in line order
 
 
-def apply_batch(*, conn: Connection, agency: str, batch_id: int) -> Counts:
-    """Move the staged batch into the warehouse (inside the caller's transaction)."""
-    conn.exec_driver_sql(_NETWORKS)
-    conn.exec_driver_sql(_IDENTS)
-    for kind, column, fallback in _IDENTIFIED:
-        conn.exec_driver_sql(_identified_sql(kind, column, fallback))
-    for statement in _ALIASES.split(";\n"):
-        if statement.strip():
-            conn.execute(text(statement), {"agency": agency})
-    for sql in (_MATCH, _HISTORY, _UPDATE, _INSERT, _LINKS):
+def apply_batch(
+    *, conn: Connection, agency: str, batch_id: int, signals: pd.DataFrame, links: pd.DataFrame
+) -> Counts:
+    """Move a batch's valid rows (`signals` as staged, with `line_no`; `links` of those
+    lines) into the warehouse, inside the caller's transaction."""
+    networks = _networks(conn, signals["network_code"])
+    links = links.assign(entity_id=_entities(conn, agency, links))
+    links = links[links["entity_id"].notna()]
+    existing = _existing(conn, agency, signals["source_ref"])
+    known = signals["source_ref"].isin(existing.index).to_numpy()
+    added = _insert(conn, agency, signals[~known], links, networks)
+    if not known.any():
+        return Counts(len(added), 0, 0, [], [], added)
+    stage.stage(conn=conn, signals=signals[known], links=links[["line_no", "role", "entity_id"]])
+    for sql in (_MATCH, _HISTORY, _UPDATE):
         for statement in sql.split(";\n"):
             if statement.strip():
                 conn.execute(text(statement), {"agency": agency, "batch": batch_id})
-    row = conn.execute(text(_COUNTS)).one()
+    row = conn.execute(text(_MATCH_COUNTS)).one()
     months = sorted(conn.scalars(text(_CHANGED_MONTHS)).all())
     phenomena = sorted(conn.scalars(text(_CHANGED_PHENOMENA)).all())
-    return Counts(int(row.inserted), int(row.updated), int(row.unchanged), months, phenomena)
+    return Counts(len(added), int(row.updated), int(row.unchanged), months, phenomena, added)
 
 
-def new_signal_ids(conn: Connection) -> list[int]:
-    """The ids of the signals the batch just applied inserted (same transaction)."""
-    return list(conn.scalars(text("select signal_id from ingest_new order by signal_id")))
+def _networks(conn: Connection, codes: pd.Series) -> dict[str, int]:
+    """The id of every network code the batch names; unknown codes become networks."""
+    wanted = sorted(codes.dropna().unique().tolist())
+    if not wanted:
+        return {}
+    conn.execute(text(_NETWORKS), {"codes": wanted})
+    rows = conn.execute(
+        text("select code, id from network where code = any(cast(:codes as text[]))"),
+        {"codes": wanted},
+    )
+    return {code: int(id_) for code, id_ in rows}
+
+
+def _entities(conn: Connection, agency: str, links: pd.DataFrame) -> pd.Series:
+    """The entity of each link (aligned with `links`): found or created once per distinct
+    identifier, or per distinct name and place of the agency for links without one."""
+    out = pd.Series(np.nan, index=links.index, dtype="float64")
+    if links.empty:
+        return out.astype("Int64")
+    # links arrive slot by slot; the first line that names an entity gives its name and place
+    links = links.sort_values("line_no", kind="stable")
+    ident = links[_IDENTIFIER_COLUMNS[0]]
+    for column in _IDENTIFIER_COLUMNS[1:]:
+        ident = ident.fillna(links[column])
+    identified = links[ident.notna()].assign(ident=ident[ident.notna()])
+    if len(identified):
+        distinct = identified.drop_duplicates(["kind", "ident"])
+        conn.exec_driver_sql(_IDENTS)
+        stage.copy_rows(
+            conn,
+            "ingest_ident",
+            ("kind", "ident", "name", "category", "municipality_code"),
+            distinct,
+        )
+        conn.exec_driver_sql("analyze ingest_ident")
+        for kind, column, fallback in _IDENTIFIED:
+            conn.exec_driver_sql(_identified_sql(kind, column, fallback))
+        ids = _frame(
+            conn, "select kind, ident, entity_id from ingest_ident", ["kind", "ident", "entity_id"]
+        )
+        found = identified[["kind", "ident"]].merge(ids, how="left", on=["kind", "ident"])
+        out[identified.index] = found["entity_id"].to_numpy(dtype="float64")
+    named = links[ident.isna() & (links["kind"] != "person") & links["name"].notna()]
+    named = named[named["name"] != ""]
+    if len(named):
+        conn.exec_driver_sql(_ALIASES)
+        stage.copy_rows(
+            conn,
+            "ingest_alias_name",
+            ("kind", "name", "municipality_code", "category", "line_no"),
+            named.drop_duplicates(["kind", "name", "municipality_code"]),
+        )
+        conn.execute(text("analyze ingest_alias_name"))
+        for statement in _ALIASES_RESOLVE.split(";\n"):
+            if statement.strip():
+                conn.execute(text(statement), {"agency": agency})
+        ids = _frame(conn, _ALIAS_IDS, ["kind", "name", "municipality_code", "entity_id"])
+        keys = ["kind", "name", "municipality_code"]
+        found = named[keys].merge(ids, how="left", on=keys)
+        out[named.index] = found["entity_id"].to_numpy(dtype="float64")
+    return out.astype("Int64")
+
+
+def _existing(conn: Connection, agency: str, refs: pd.Series) -> pd.Series:
+    """The ids of the agency's signals with the batch's source references, by reference."""
+    if refs.empty:
+        return pd.Series(dtype="int64")
+    rows = conn.execute(text(_EXISTING), {"agency": agency, "refs": "\n".join(refs)}).all()
+    return pd.Series({ref: int(id_) for ref, id_ in rows}, dtype="int64")
+
+
+def _new_ids(conn: Connection, n: int) -> np.ndarray:
+    """`n` new signal ids, ascending."""
+    create, select = (s for s in _NEW_IDS.split(";\n") if s.strip())
+    conn.execute(text("drop table if exists ingest_new_id"))
+    conn.execute(text(create), {"n": n})
+    low, high = conn.execute(text(select)).one()
+    if high - low + 1 == n:
+        return np.arange(low, high + 1, dtype=np.int64)
+    return np.array(conn.scalars(text("select id from ingest_new_id order by id")).all())
+
+
+def _frame(conn: Connection, sql: str, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a frame (plain tuples: pandas probes Row objects slowly)."""
+    cursor = conn.exec_driver_sql(sql).cursor
+    assert cursor is not None
+    return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def _insert(
+    conn: Connection,
+    agency: str,
+    fresh: pd.DataFrame,
+    links: pd.DataFrame,
+    networks: dict[str, int],
+) -> list[int]:
+    """Write the new signals and their links with ids taken here, in line order (the same
+    file gives the same ids)."""
+    if fresh.empty:
+        return []
+    fresh = fresh.sort_values("line_no")
+    ids = _new_ids(conn, len(fresh))
+    rows = fresh.assign(
+        id=ids,
+        owner_agency=agency,
+        network_id=fresh["network_code"].map(networks).astype("Int64"),
+    )
+    stage.insert_rows(conn, "signal", ("id", "owner_agency", "source_ref", *_FIELDS), rows)
+    by_line = rows.set_index("line_no")
+    new = links[links["line_no"].isin(by_line.index)]
+    if len(new):
+        line = new["line_no"].to_numpy()
+        out = pd.DataFrame(
+            {
+                "signal_id": by_line["id"].reindex(line).to_numpy(),
+                "entity_id": new["entity_id"].to_numpy(dtype="int64"),
+                "role": new["role"].to_numpy(),
+                "audience_mask": by_line["audience_mask"].reindex(line).to_numpy(),
+            }
+        ).drop_duplicates(["signal_id", "entity_id", "role"])
+        stage.insert_rows(conn, "signal_entity", _LINK_FIELDS, out.sort_values("signal_id"))
+    return ids.tolist()
