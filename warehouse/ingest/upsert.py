@@ -257,9 +257,9 @@ def _entities(conn: Connection, agency: str, links: pd.DataFrame) -> pd.Series:
         return out.astype("Int64")
     # links arrive slot by slot; the first line that names an entity gives its name and place
     links = links.sort_values("line_no", kind="stable")
-    ident = links[_IDENTIFIER_COLUMNS[0]]
+    ident = links[_IDENTIFIER_COLUMNS[0]].astype(object)
     for column in _IDENTIFIER_COLUMNS[1:]:
-        ident = ident.fillna(links[column])
+        ident = ident.fillna(links[column].astype(object))
     identified = links[ident.notna()].assign(ident=ident[ident.notna()])
     if len(identified):
         distinct = identified.drop_duplicates(["kind", "ident"])
