@@ -94,6 +94,12 @@ def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.Dat
 _BYPASSES_RLS = "select rolsuper or rolbypassrls from pg_roles where rolname = current_user"
 
 
+_WRITTEN = {
+    "signal": {"id", "owner_agency", "source_ref", *STAGE_SIGNAL, "network_id"},
+    "signal_entity": {"signal_id", "entity_id", "role", "audience_mask"},
+}
+
+
 def insert_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
     """Insert `df` into a warehouse table: one COPY where the role may, else a COPY into a
     temporary table and one insert from it (the policies then apply as to any insert)."""
@@ -102,12 +108,14 @@ def insert_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.D
     if conn.scalar(text(_BYPASSES_RLS)):
         copy_rows(conn, table, columns, df)
         return
+    if table not in _WRITTEN or not set(columns) <= _WRITTEN[table]:
+        raise ValueError(f"not a table and columns the loader writes: {table} {columns}")
     names = ", ".join(columns)
     conn.exec_driver_sql(
-        f"create temp table ingest_rows on commit drop as select {names} from {table} limit 0"
+        f"create temp table ingest_rows on commit drop as select {names} from {table} limit 0"  # noqa: S608 (checked above)
     )
     copy_rows(conn, "ingest_rows", columns, df)
-    conn.exec_driver_sql(f"insert into {table} ({names}) select {names} from ingest_rows")
+    conn.exec_driver_sql(f"insert into {table} ({names}) select {names} from ingest_rows")  # noqa: S608
     conn.exec_driver_sql("drop table ingest_rows")
 
 
