@@ -94,6 +94,8 @@ def check_links(
 
 
 def _flag(links: pd.DataFrame, mask: pd.Series, name: str, message: str, reasons: Reasons) -> None:
+    if not mask.any():  # the usual case: nothing to convert to text
+        return
     column = {"kind": "kind", "role": "role", "id": "id", "name": "name"}.get(name, name)
     slots, rows, kinds = links["slot"].to_numpy(), links["row"].to_numpy(), links["kind"].to_numpy()
     values = links[column].astype(str).to_numpy() if column in links else None

@@ -218,11 +218,15 @@ def apply_batch(
     """Move a batch's valid rows (`signals` as staged, with `line_no`; `links` of those
     lines) into the warehouse, inside the caller's transaction."""
     networks = _networks(conn, signals["network_code"])
-    links = links.assign(entity_id=_entities(conn, agency, links))
-    links = links[links["entity_id"].notna()]
     existing = _existing(conn, agency, signals["source_ref"])
     known = signals["source_ref"].isin(existing.index).to_numpy()
-    added = _insert(conn, agency, signals[~known], links, networks)
+    written = _insert_signals(conn, agency, signals[~known], networks)
+    # Entities last but one: creating an identified entity makes another agency's load that
+    # names it too wait for this transaction's end, so that wait should be short.
+    links = links.assign(entity_id=_entities(conn, agency, links))
+    links = links[links["entity_id"].notna()]
+    _insert_links(conn, written, links)
+    added = written["id"].tolist()
     if not known.any():
         return Counts(len(added), 0, 0, [], [], added)
     stage.stage(conn=conn, signals=signals[known], links=links[["line_no", "role", "entity_id"]])
@@ -325,36 +329,36 @@ def _frame(conn: Connection, sql: str, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(cursor.fetchall(), columns=columns)
 
 
-def _insert(
-    conn: Connection,
-    agency: str,
-    fresh: pd.DataFrame,
-    links: pd.DataFrame,
-    networks: dict[str, int],
-) -> list[int]:
-    """Write the new signals and their links with ids taken here, in line order (the same
-    file gives the same ids)."""
+def _insert_signals(
+    conn: Connection, agency: str, fresh: pd.DataFrame, networks: dict[str, int]
+) -> pd.DataFrame:
+    """Write the new signals with ids taken here, in line order (the same file gives the same
+    ids); returns them with their ids."""
     if fresh.empty:
-        return []
+        return fresh.assign(id=pd.Series(dtype="int64"))
     fresh = fresh.sort_values("line_no")
-    ids = _new_ids(conn, len(fresh))
     rows = fresh.assign(
-        id=ids,
+        id=_new_ids(conn, len(fresh)),
         owner_agency=agency,
         network_id=fresh["network_code"].map(networks).astype("Int64"),
     )
     stage.insert_rows(conn, "signal", ("id", "owner_agency", "source_ref", *_FIELDS), rows)
-    by_line = rows.set_index("line_no")
+    return rows
+
+
+def _insert_links(conn: Connection, written: pd.DataFrame, links: pd.DataFrame) -> None:
+    """Write the links of the new signals (`written`, with their ids)."""
+    by_line = written.set_index("line_no")
     new = links[links["line_no"].isin(by_line.index)]
-    if len(new):
-        line = new["line_no"].to_numpy()
-        out = pd.DataFrame(
-            {
-                "signal_id": by_line["id"].reindex(line).to_numpy(),
-                "entity_id": new["entity_id"].to_numpy(dtype="int64"),
-                "role": new["role"].to_numpy(),
-                "audience_mask": by_line["audience_mask"].reindex(line).to_numpy(),
-            }
-        ).drop_duplicates(["signal_id", "entity_id", "role"])
-        stage.insert_rows(conn, "signal_entity", _LINK_FIELDS, out.sort_values("signal_id"))
-    return ids.tolist()
+    if new.empty:
+        return
+    line = new["line_no"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "signal_id": by_line["id"].reindex(line).to_numpy(),
+            "entity_id": new["entity_id"].to_numpy(dtype="int64"),
+            "role": new["role"].to_numpy(),
+            "audience_mask": by_line["audience_mask"].reindex(line).to_numpy(),
+        }
+    ).drop_duplicates(["signal_id", "entity_id", "role"])
+    stage.insert_rows(conn, "signal_entity", _LINK_FIELDS, out.sort_values("signal_id"))
