@@ -131,7 +131,7 @@ def test_a_killed_load_leaves_nothing_and_a_rerun_completes(fresh, tmp_path):
     cmd = [sys.executable, "-m", "dashboard.cli", "ingest", "--agency", "politie", str(big)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for_staging(fresh, proc)
+        _wait_for_writing(fresh, proc)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -143,7 +143,7 @@ def test_a_killed_load_leaves_nothing_and_a_rerun_completes(fresh, tmp_path):
         assert conn.scalar(text("select count(*) from delivery_batch")) == 2
 
 
-def _wait_for_staging(engine, proc) -> None:
+def _wait_for_writing(engine, proc) -> None:
     """Until the loader is inside its transaction, writing the batch."""
     deadline = time.monotonic() + 120
     sql = text(

@@ -25,7 +25,7 @@ from warehouse.ingest.formats import DeliveryRejected, ParseError
 from warehouse.ingest.pseudonyms import pseudonymise
 from warehouse.ingest.reference import Reference, load_reference
 from warehouse.ingest.report import QuarantinedRow, Report
-from warehouse.ingest.upsert import apply_batch
+from warehouse.ingest.upsert import Batch, apply_batch, prepare_batch
 from warehouse.ingest.validate import Reasons, check_signals
 
 Progress = Callable[[str, float], None]
@@ -195,8 +195,7 @@ class Prepared:
     fmt: str = "csv"
     error: str | None = None  # the whole file was rejected
     rows: int = 0
-    signals: pd.DataFrame | None = None  # valid rows, as staged
-    links: pd.DataFrame | None = None
+    batch: Batch | None = None  # the valid rows, prepared for writing
     quarantine: list[tuple[int, str | None, dict, dict]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -236,8 +235,10 @@ def prepare_delivery(
         sha=sha,
         fmt=fmt,
         rows=len(rows) + len(parsed.errors),
-        signals=_staged(signals[~bad]),
-        links=links[~bad[links["row"].to_numpy(dtype=np.int64)]] if len(links) else links,
+        batch=prepare_batch(
+            _staged(signals[~bad]),
+            links[~bad[links["row"].to_numpy(dtype=np.int64)]] if len(links) else links,
+        ),
         quarantine=_quarantine(rows, bad, reasons, parsed.errors, key),
         ignored_columns=parsed.ignored_columns,
     )
@@ -279,18 +280,12 @@ def _apply(
     agency, file_name = prepared.agency, prepared.file_name
     if prepared.error is not None:
         return _reject(conn, agency, file_name, prepared.sha, prepared.error)
-    assert prepared.signals is not None and prepared.links is not None
+    assert prepared.batch is not None
     # Room for the batch's sorts, hashes and the reference triggers' transition tables.
     conn.execute(text("set local work_mem = '64MB'"))
     batch_id = _open_batch(conn, agency, file_name, prepared.fmt, prepared.sha)
     step("loading", 0.5)
-    counts = apply_batch(
-        conn=conn,
-        agency=agency,
-        batch_id=batch_id,
-        signals=prepared.signals,
-        links=prepared.links,
-    )
+    counts = apply_batch(conn=conn, agency=agency, batch_id=batch_id, batch=prepared.batch)
     _store_quarantine(conn, batch_id, prepared.quarantine)
     report = Report(
         agency=agency,

@@ -84,8 +84,29 @@ def stage(*, conn: Connection, signals: pd.DataFrame, links: pd.DataFrame) -> No
 
 def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
     """COPY the columns of `df` into `table` (a name of this package, never input)."""
+    if not df.empty:
+        copy_table(conn, table, arrow(df, columns))
+
+
+def arrow(df: pd.DataFrame, columns: tuple[str, ...]) -> pa.Table:
+    """The columns of `df` as an Arrow table, typed as COPY should read them."""
+    return pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False)
+
+
+def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
+    """COPY an Arrow table into `table` (its columns by name); both names are this package's
+    constants, never input."""
+    if not data.num_rows:
+        return
+    buf = io.BytesIO()
+    # Arrow's writer (in C++) quotes every text value and leaves nulls unquoted: COPY reads
+    # "" as empty text and an empty field as NULL, and quoted CR/LF as part of the value.
+    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    _copy(cur, table, columns, df)
+    with cur.copy(
+        f"copy {table} ({', '.join(data.column_names)}) from stdin with (format csv)"
+    ) as copy:
+        copy.write(buf.getbuffer())
 
 
 # Whether this session may COPY into a table under row-level security: PostgreSQL refuses
@@ -100,41 +121,24 @@ _WRITTEN = {
 }
 
 
-def insert_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
-    """Insert `df` into a warehouse table: one COPY where the role may, else a COPY into a
+def insert_table(conn: Connection, table: str, data: pa.Table) -> None:
+    """Insert rows into a warehouse table: one COPY where the role may, else a COPY into a
     temporary table and one insert from it (the policies then apply as to any insert)."""
-    if df.empty:
+    if not data.num_rows:
         return
     if conn.scalar(text(_BYPASSES_RLS)):
-        copy_rows(conn, table, columns, df)
+        copy_table(conn, table, data)
         return
+    columns = data.column_names
     if table not in _WRITTEN or not set(columns) <= _WRITTEN[table]:
         raise ValueError(f"not a table and columns the loader writes: {table} {columns}")
     names = ", ".join(columns)
     conn.exec_driver_sql(
         f"create temp table ingest_rows on commit drop as select {names} from {table} limit 0"  # noqa: S608 (checked above)
     )
-    copy_rows(conn, "ingest_rows", columns, df)
+    copy_table(conn, "ingest_rows", data)
     conn.exec_driver_sql(f"insert into {table} ({names}) select {names} from ingest_rows")  # noqa: S608
     conn.exec_driver_sql("drop table ingest_rows")
-
-
-def _copy(cur: object, table: str, columns: tuple[str, ...], df: pd.DataFrame) -> None:
-    if df.empty:
-        return
-    buf = io.BytesIO()
-    # Arrow's writer (in C++) quotes every text value and leaves nulls unquoted: COPY reads
-    # "" as empty text and an empty field as NULL, and quoted CR/LF as part of the value.
-    pacsv.write_csv(
-        pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False),
-        buf,
-        pacsv.WriteOptions(include_header=False, quoting_style="needed"),
-    )
-    # Table and column names are this module's constants, never input.
-    with cur.copy(  # type: ignore[attr-defined]
-        f"copy {table} ({', '.join(columns)}) from stdin with (format csv)"
-    ) as copy:
-        copy.write(buf.getbuffer())
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, text
 
 from warehouse.ingest import stage
@@ -42,6 +43,7 @@ _IDENTIFIER_COLUMNS = [column for _, column, _ in _IDENTIFIED]
 _IDENTS = """
 drop table if exists ingest_ident;
 create temp table ingest_ident (
+    ord integer not null,
     kind text not null,
     ident text not null,
     name text,
@@ -73,6 +75,7 @@ def _identified_sql(kind: str, column: str, fallback: str) -> str:
 _ALIASES = """
 drop table if exists ingest_alias_name, ingest_alias;
 create temp table ingest_alias_name (
+    ord integer not null,
     kind text not null,
     name text not null,
     municipality_code text,
@@ -101,10 +104,11 @@ insert into entity_alias (agency, kind, name_key, municipality_code, entity_id)
 select :agency, kind, name_key, municipality_code, entity_id from ingest_alias where new;
 """
 _ALIAS_IDS = """
-select n.kind, n.name, n.municipality_code, a.entity_id
+select a.entity_id
 from ingest_alias_name n join ingest_alias a
     on a.kind = n.kind and a.name_key = coalesce(nsoc_name_key(n.name), lower(n.name))
     and a.municipality_code is not distinct from n.municipality_code
+order by n.ord
 """
 
 # The delivered fields of a signal (every column but id, owner and source reference).
@@ -199,8 +203,6 @@ union
 select m.old_phenomenon_code from ingest_match m where m.changed
 """
 
-_LINK_FIELDS = ("signal_id", "entity_id", "role", "audience_mask")
-
 
 @dataclass(frozen=True)
 class Counts:
@@ -212,24 +214,89 @@ class Counts:
     added: list[int]  # ids of the new signals, in line order
 
 
-def apply_batch(
-    *, conn: Connection, agency: str, batch_id: int, signals: pd.DataFrame, links: pd.DataFrame
-) -> Counts:
-    """Move a batch's valid rows (`signals` as staged, with `line_no`; `links` of those
-    lines) into the warehouse, inside the caller's transaction."""
+# The delivered fields of a new signal as COPY writes them (id, owner and network come later).
+_TABLE_FIELDS = ("source_ref", *(f for f in _FIELDS if f != "network_id"))
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch's valid rows, prepared for writing without the database (`prepare_batch`,
+    while the database writes the previous batch): all that is left to do with it is what
+    needs the database's answers."""
+
+    signals: pd.DataFrame  # as staged, in line order
+    table: pa.Table  # their _TABLE_FIELDS, typed for COPY, same order
+    links: pd.DataFrame  # line_no and role of each link, in line order
+    ident_no: np.ndarray  # per link: its row in `idents`, or -1
+    idents: pd.DataFrame  # one row per distinct identifier (the first line's name and place)
+    name_no: np.ndarray  # per link without identifier: its row in `names`, or -1
+    names: pd.DataFrame  # one row per distinct name and place without an identifier
+
+
+def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
+    """Order the valid rows by line, type them for COPY, and find the batch's distinct
+    identifiers and names (links arrive slot by slot; the first line that names an entity
+    gives its name and place)."""
+    signals = signals.sort_values("line_no", kind="stable").reset_index(drop=True)
+    links = links.sort_values("line_no", kind="stable").reset_index(drop=True)
+    ident = links[_IDENTIFIER_COLUMNS[0]].astype(object)
+    for column in _IDENTIFIER_COLUMNS[1:]:
+        ident = ident.fillna(links[column].astype(object))
+    identified = ident.notna().to_numpy()
+    ident_no, first = _distinct(links["kind"].astype(object) + "\x1f" + ident, identified)
+    idents = links.iloc[first][["kind", "name", "category", "municipality_code"]]
+    idents = idents.assign(ident=ident.iloc[first].to_numpy(), ord=np.arange(len(first)))
+    name = links["name"].astype(object)
+    named = (~identified & (links["kind"] != "person").to_numpy() & name.notna().to_numpy()) & (
+        name != ""
+    ).to_numpy()
+    place = links["municipality_code"].astype(object).fillna("")
+    name_no, first = _distinct(links["kind"].astype(object) + "\x1f" + name + "\x1f" + place, named)
+    names = links.iloc[first][["kind", "name", "municipality_code", "category", "line_no"]]
+    return Batch(
+        signals=signals,
+        table=stage.arrow(signals, _TABLE_FIELDS),
+        links=links[["line_no", "role"]],
+        ident_no=ident_no,
+        idents=idents,
+        name_no=name_no,
+        names=names.assign(ord=np.arange(len(first))),
+    )
+
+
+def _distinct(keys: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number of its key among the distinct keys of the rows `where` is true (in
+    order of first appearance; -1 elsewhere), and the row of each key's first appearance."""
+    numbers = np.full(len(keys), -1, dtype=np.int64)
+    if not where.any():
+        return numbers, np.array([], dtype=np.int64)
+    codes, _ = pd.factorize(keys[where])
+    numbers[where] = codes
+    _, first = np.unique(codes, return_index=True)
+    return numbers, np.flatnonzero(where)[first]
+
+
+def apply_batch(*, conn: Connection, agency: str, batch_id: int, batch: Batch) -> Counts:
+    """Move a prepared batch into the warehouse, inside the caller's transaction."""
+    signals = batch.signals
     networks = _networks(conn, signals["network_code"])
     existing = _existing(conn, agency, signals["source_ref"])
     known = signals["source_ref"].isin(existing.index).to_numpy()
-    written = _insert_signals(conn, agency, signals[~known], networks)
+    ids = _insert_signals(conn, agency, batch, ~known, networks)
     # Entities last but one: creating an identified entity makes another agency's load that
     # names it too wait for this transaction's end, so that wait should be short.
-    links = links.assign(entity_id=_entities(conn, agency, links))
-    links = links[links["entity_id"].notna()]
-    _insert_links(conn, written, links)
-    added = written["id"].tolist()
+    entity = _entities(conn, agency, batch)
+    signal_of_link = np.searchsorted(signals["line_no"].to_numpy(), batch.links["line_no"])
+    _insert_links(conn, batch, signal_of_link, ids, ~known, entity)
+    added = ids[~known].tolist()
     if not known.any():
         return Counts(len(added), 0, 0, [], [], added)
-    stage.stage(conn=conn, signals=signals[known], links=links[["line_no", "role", "entity_id"]])
+    linked = entity >= 0
+    stage.stage(
+        conn=conn,
+        signals=signals[known],
+        links=batch.links[linked].assign(entity_id=entity[linked]),
+    )
     for sql in (_MATCH, _HISTORY, _UPDATE):
         for statement in sql.split(";\n"):
             if statement.strip():
@@ -253,54 +320,47 @@ def _networks(conn: Connection, codes: pd.Series) -> dict[str, int]:
     return {code: int(id_) for code, id_ in rows}
 
 
-def _entities(conn: Connection, agency: str, links: pd.DataFrame) -> pd.Series:
-    """The entity of each link (aligned with `links`): found or created once per distinct
-    identifier, or per distinct name and place of the agency for links without one."""
-    out = pd.Series(np.nan, index=links.index, dtype="float64")
-    if links.empty:
-        return out.astype("Int64")
-    # links arrive slot by slot; the first line that names an entity gives its name and place
-    links = links.sort_values("line_no", kind="stable")
-    ident = links[_IDENTIFIER_COLUMNS[0]].astype(object)
-    for column in _IDENTIFIER_COLUMNS[1:]:
-        ident = ident.fillna(links[column].astype(object))
-    identified = links[ident.notna()].assign(ident=ident[ident.notna()])
-    if len(identified):
-        distinct = identified.drop_duplicates(["kind", "ident"])
+def _entities(conn: Connection, agency: str, batch: Batch) -> np.ndarray:
+    """The entity of each link (-1 for none): found or created once per distinct identifier,
+    or per distinct name and place of the agency for links without one."""
+    out = np.full(len(batch.links), -1, dtype=np.int64)
+    if len(batch.idents):
         conn.exec_driver_sql(_IDENTS)
         stage.copy_rows(
             conn,
             "ingest_ident",
-            ("kind", "ident", "name", "category", "municipality_code"),
-            distinct,
+            ("ord", "kind", "ident", "name", "category", "municipality_code"),
+            batch.idents,
         )
         conn.exec_driver_sql("analyze ingest_ident")
         for kind, column, fallback in _IDENTIFIED:
             conn.exec_driver_sql(_identified_sql(kind, column, fallback))
-        ids = _frame(
-            conn, "select kind, ident, entity_id from ingest_ident", ["kind", "ident", "entity_id"]
-        )
-        found = identified[["kind", "ident"]].merge(ids, how="left", on=["kind", "ident"])
-        out[identified.index] = found["entity_id"].to_numpy(dtype="float64")
-    named = links[ident.isna() & (links["kind"] != "person") & links["name"].notna()]
-    named = named[named["name"] != ""]
-    if len(named):
+        found = _ids(conn, "select entity_id from ingest_ident order by ord")
+        where = batch.ident_no >= 0
+        out[where] = found[batch.ident_no[where]]
+    if len(batch.names):
         conn.exec_driver_sql(_ALIASES)
         stage.copy_rows(
             conn,
             "ingest_alias_name",
-            ("kind", "name", "municipality_code", "category", "line_no"),
-            named.drop_duplicates(["kind", "name", "municipality_code"]),
+            ("ord", "kind", "name", "municipality_code", "category", "line_no"),
+            batch.names,
         )
         conn.execute(text("analyze ingest_alias_name"))
         for statement in _ALIASES_RESOLVE.split(";\n"):
             if statement.strip():
                 conn.execute(text(statement), {"agency": agency})
-        ids = _frame(conn, _ALIAS_IDS, ["kind", "name", "municipality_code", "entity_id"])
-        keys = ["kind", "name", "municipality_code"]
-        found = named[keys].merge(ids, how="left", on=keys)
-        out[named.index] = found["entity_id"].to_numpy(dtype="float64")
-    return out.astype("Int64")
+        found = _ids(conn, _ALIAS_IDS)
+        where = batch.name_no >= 0
+        out[where] = found[batch.name_no[where]]
+    return out
+
+
+def _ids(conn: Connection, sql: str) -> np.ndarray:
+    """The one integer column of a query, as an array (plain tuples, not Row objects)."""
+    cursor = conn.exec_driver_sql(sql).cursor
+    assert cursor is not None
+    return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
 
 
 def _existing(conn: Connection, agency: str, refs: pd.Series) -> pd.Series:
@@ -322,43 +382,46 @@ def _new_ids(conn: Connection, n: int) -> np.ndarray:
     return np.array(conn.scalars(text("select id from ingest_new_id order by id")).all())
 
 
-def _frame(conn: Connection, sql: str, columns: list[str]) -> pd.DataFrame:
-    """A query's rows as a frame (plain tuples: pandas probes Row objects slowly)."""
-    cursor = conn.exec_driver_sql(sql).cursor
-    assert cursor is not None
-    return pd.DataFrame(cursor.fetchall(), columns=columns)
-
-
 def _insert_signals(
-    conn: Connection, agency: str, fresh: pd.DataFrame, networks: dict[str, int]
-) -> pd.DataFrame:
-    """Write the new signals with ids taken here, in line order (the same file gives the same
-    ids); returns them with their ids."""
-    if fresh.empty:
-        return fresh.assign(id=pd.Series(dtype="int64"))
-    fresh = fresh.sort_values("line_no")
-    rows = fresh.assign(
-        id=_new_ids(conn, len(fresh)),
-        owner_agency=agency,
-        network_id=fresh["network_code"].map(networks).astype("Int64"),
+    conn: Connection, agency: str, batch: Batch, fresh: np.ndarray, networks: dict[str, int]
+) -> np.ndarray:
+    """Write the new signals (`fresh`) with ids taken here, in line order (the same file gives
+    the same ids); returns the id of each row of the batch (-1 where not new)."""
+    ids = np.full(len(batch.signals), -1, dtype=np.int64)
+    n = int(fresh.sum())
+    if not n:
+        return ids
+    ids[fresh] = _new_ids(conn, n)
+    network = batch.signals["network_code"][fresh].map(networks).to_numpy(dtype="float64")
+    table = (
+        batch.table.filter(pa.array(fresh))
+        .append_column("id", pa.array(ids[fresh]))
+        .append_column("owner_agency", pa.array([agency] * n, pa.string()))
+        .append_column("network_id", pa.array(network, pa.int64(), mask=np.isnan(network)))
     )
-    stage.insert_rows(conn, "signal", ("id", "owner_agency", "source_ref", *_FIELDS), rows)
-    return rows
+    stage.insert_table(conn, "signal", table)
+    return ids
 
 
-def _insert_links(conn: Connection, written: pd.DataFrame, links: pd.DataFrame) -> None:
-    """Write the links of the new signals (`written`, with their ids)."""
-    by_line = written.set_index("line_no")
-    new = links[links["line_no"].isin(by_line.index)]
-    if new.empty:
+def _insert_links(
+    conn: Connection,
+    batch: Batch,
+    signal_of_link: np.ndarray,
+    ids: np.ndarray,
+    fresh: np.ndarray,
+    entity: np.ndarray,
+) -> None:
+    """Write the links of the new signals (`signal_of_link`: each link's row in the batch)."""
+    mine = fresh[signal_of_link] & (entity >= 0)
+    if not mine.any():
         return
-    line = new["line_no"].to_numpy()
-    out = pd.DataFrame(
+    rows = signal_of_link[mine]
+    links = pd.DataFrame(
         {
-            "signal_id": by_line["id"].reindex(line).to_numpy(),
-            "entity_id": new["entity_id"].to_numpy(dtype="int64"),
-            "role": new["role"].to_numpy(),
-            "audience_mask": by_line["audience_mask"].reindex(line).to_numpy(),
+            "signal_id": ids[rows],
+            "entity_id": entity[mine],
+            "role": batch.links["role"].to_numpy()[mine],
+            "audience_mask": batch.signals["audience_mask"].to_numpy(dtype=np.int64)[rows],
         }
     ).drop_duplicates(["signal_id", "entity_id", "role"])
-    stage.insert_rows(conn, "signal_entity", _LINK_FIELDS, out.sort_values("signal_id"))
+    stage.insert_table(conn, "signal_entity", pa.Table.from_pandas(links, preserve_index=False))
