@@ -154,35 +154,58 @@ def load_deliveries(
     now: dt.datetime | None = None,
 ) -> Iterator[Report]:
     """Load (agency, file name, data) deliveries one after another, in the order given, in
-    the caller's transaction (rollups are left to the caller). While the database applies one
-    delivery, this thread reads and validates the next: psycopg waits for the server without
-    holding Python's lock, so the two overlap on two cores. The seed loads this way.
+    the caller's transaction (rollups are left to the caller). Three things overlap: this
+    thread takes the next delivery from `deliveries` (the seed generates it), a worker process
+    reads and validates the one before (its own Python, not sharing this one's lock), and a
+    thread has the database apply the one before that (psycopg waits for the server without
+    holding Python's lock). The seed loads this way.
 
     Autovacuum cannot see rows of a transaction that has not committed: the tables the loader
     looks entities and signals up in are analyzed here before the 1st, 2nd, 4th, 8th, …
     delivery, so that the planner's idea of their size is never off by more than a factor
     of two (an entity table thought empty is scanned whole for every delivery)."""
     ref = load_reference(conn=conn)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nsoc-apply") as database:
-        pending: Future[Report] | None = None
-        for number, (agency, file_name, data) in enumerate(deliveries, start=1):
-            _check_agency(ref, agency)
-            prepared = prepare_delivery(
-                agency=agency,
-                file_name=file_name,
-                data=data,
-                sha=hashlib.sha256(data).hexdigest(),
-                ref=ref,
-                key=key,
-                now=now,
-            )
-            if pending is not None:
-                yield pending.result()
-            pending = database.submit(
-                _apply_unless_loaded, conn, prepared, analyze=number & (number - 1) == 0
-            )
-        if pending is not None:
-            yield pending.result()
+    now = now or dt.datetime.now(dt.UTC)
+    # spawn: the worker starts clean (no copied connections or threads of this process)
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=context) as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="nsoc-apply") as database,
+    ):
+        reading: Future[Prepared] | None = None
+        applying: Future[Report] | None = None
+        number = 0
+        for delivery in _then_none(deliveries):  # None: no more, apply the last one read
+            read_next = None
+            if delivery is not None:
+                agency, file_name, data = delivery
+                _check_agency(ref, agency)
+                read_next = reader.submit(
+                    prepare_delivery,
+                    agency=agency,
+                    file_name=file_name,
+                    data=data,
+                    sha=hashlib.sha256(data).hexdigest(),
+                    ref=ref,
+                    key=key,
+                    now=now,
+                )
+            if reading is not None:
+                prepared = reading.result()
+                if applying is not None:
+                    yield applying.result()
+                number += 1
+                applying = database.submit(
+                    _apply_unless_loaded, conn, prepared, analyze=number & (number - 1) == 0
+                )
+            reading = read_next
+        if applying is not None:
+            yield applying.result()
+
+
+def _then_none(items: Iterable[tuple[str, str, bytes]]) -> Iterator[tuple[str, str, bytes] | None]:
+    yield from items
+    yield None
 
 
 @dataclass(frozen=True)
