@@ -85,3 +85,26 @@ def test_ids_drawn_apart_are_read_back_one_by_one(fresh):
     with fresh.connect() as conn, conn.begin():
         ids = upsert._new_ids(conn, 4)
         assert list(ids) == list(range(ids[0], ids[0] + 4))
+
+
+def test_the_first_line_naming_an_entity_gives_its_name(fresh):
+    kvk = {"entity2_kind": "company", "entity2_id": "87654321"}
+    deliver(
+        fresh,
+        csv_bytes(
+            [
+                row("P-1", entity2_name="Havenlogistiek Oost", **kvk),
+                row("P-2", entity2_name="Havenlogistiek Oost B.V.", **kvk),
+                row("P-3", entity2_name="", **kvk),
+            ]
+        ),
+    )
+    with fresh.connect() as conn:
+        names = conn.execute(
+            text(
+                "select e.display_name, count(*) from entity e "
+                "join signal_entity se on se.entity_id = e.id "
+                "where e.kvk_number = '87654321' group by 1"
+            )
+        ).all()
+    assert [tuple(n) for n in names] == [("Havenlogistiek Oost", 3)]

@@ -247,9 +247,9 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
     idents = links.iloc[first][["kind", "name", "category", "municipality_code"]]
     idents = idents.assign(ident=ident.iloc[first].to_numpy(), ord=np.arange(len(first)))
     name = links["name"].astype(object)
-    named = (~identified & (links["kind"] != "person").to_numpy() & name.notna().to_numpy()) & (
-        name != ""
-    ).to_numpy()
+    has_name = (name.notna() & (name != "")).to_numpy()
+    named = ~identified & (links["kind"] != "person").to_numpy() & has_name
+    # kind and place hold no separator, so the name between them is never ambiguous
     place = links["municipality_code"].astype(object).fillna("")
     name_no, first = _distinct(links["kind"].astype(object) + "\x1f" + name + "\x1f" + place, named)
     names = links.iloc[first][["kind", "name", "municipality_code", "category", "line_no"]]
