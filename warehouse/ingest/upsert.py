@@ -325,35 +325,32 @@ def _entities(conn: Connection, agency: str, batch: Batch) -> np.ndarray:
     or per distinct name and place of the agency for links without one."""
     out = np.full(len(batch.links), -1, dtype=np.int64)
     if len(batch.idents):
-        conn.exec_driver_sql(_IDENTS)
-        stage.copy_rows(
-            conn,
-            "ingest_ident",
-            ("ord", "kind", "ident", "name", "category", "municipality_code"),
-            batch.idents,
-        )
-        conn.exec_driver_sql("analyze ingest_ident")
+        _stage_distinct(conn, _IDENTS, "ingest_ident", batch.idents)
         for kind, column, fallback in _IDENTIFIED:
             conn.exec_driver_sql(_identified_sql(kind, column, fallback))
         found = _ids(conn, "select entity_id from ingest_ident order by ord")
-        where = batch.ident_no >= 0
-        out[where] = found[batch.ident_no[where]]
+        out[batch.ident_no >= 0] = found[batch.ident_no[batch.ident_no >= 0]]
     if len(batch.names):
-        conn.exec_driver_sql(_ALIASES)
-        stage.copy_rows(
-            conn,
-            "ingest_alias_name",
-            ("ord", "kind", "name", "municipality_code", "category", "line_no"),
-            batch.names,
-        )
-        conn.execute(text("analyze ingest_alias_name"))
+        _stage_distinct(conn, _ALIASES, "ingest_alias_name", batch.names)
         for statement in _ALIASES_RESOLVE.split(";\n"):
             if statement.strip():
                 conn.execute(text(statement), {"agency": agency})
         found = _ids(conn, _ALIAS_IDS)
-        where = batch.name_no >= 0
-        out[where] = found[batch.name_no[where]]
+        out[batch.name_no >= 0] = found[batch.name_no[batch.name_no >= 0]]
     return out
+
+
+_DISTINCT_COLUMNS = {
+    "ingest_ident": ("ord", "kind", "ident", "name", "category", "municipality_code"),
+    "ingest_alias_name": ("ord", "kind", "name", "municipality_code", "category", "line_no"),
+}
+
+
+def _stage_distinct(conn: Connection, create: str, table: str, rows: pd.DataFrame) -> None:
+    """A fresh temporary table (`create`) holding a batch's distinct identifiers or names."""
+    conn.exec_driver_sql(create)
+    stage.copy_rows(conn, table, _DISTINCT_COLUMNS[table], rows)
+    conn.exec_driver_sql(f"analyze {table}")
 
 
 def _ids(conn: Connection, sql: str) -> np.ndarray:
