@@ -126,7 +126,7 @@ _S_FIELDS = ", ".join(f"s.{f}" for f in _FIELDS)
 # Source references hold no control characters (validate.py): one text, a line each, is
 # cheaper to pass than an array of thousands.
 _EXISTING = """
-select source_ref, id from signal
+select source_ref from signal
 where owner_agency = :agency and source_ref = any(string_to_array(:refs, E'\\n'))
 """
 
@@ -280,8 +280,7 @@ def apply_batch(*, conn: Connection, agency: str, batch_id: int, batch: Batch) -
     """Move a prepared batch into the warehouse, inside the caller's transaction."""
     signals = batch.signals
     networks = _networks(conn, signals["network_code"])
-    existing = _existing(conn, agency, signals["source_ref"])
-    known = signals["source_ref"].isin(existing.index).to_numpy()
+    known = signals["source_ref"].isin(_known_refs(conn, agency, signals["source_ref"])).to_numpy()
     ids = _insert_signals(conn, agency, batch, ~known, networks)
     # Entities last but one: creating an identified entity makes another agency's load that
     # names it too wait for this transaction's end, so that wait should be short.
@@ -360,12 +359,11 @@ def _ids(conn: Connection, sql: str) -> np.ndarray:
     return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
 
 
-def _existing(conn: Connection, agency: str, refs: pd.Series) -> pd.Series:
-    """The ids of the agency's signals with the batch's source references, by reference."""
+def _known_refs(conn: Connection, agency: str, refs: pd.Series) -> set[str]:
+    """Those of the batch's source references the agency delivered before."""
     if refs.empty:
-        return pd.Series(dtype="int64")
-    rows = conn.execute(text(_EXISTING), {"agency": agency, "refs": "\n".join(refs)}).all()
-    return pd.Series({ref: int(id_) for ref, id_ in rows}, dtype="int64")
+        return set()
+    return set(conn.scalars(text(_EXISTING), {"agency": agency, "refs": "\n".join(refs)}))
 
 
 def _new_ids(conn: Connection, n: int) -> np.ndarray:
