@@ -7,9 +7,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Connection, text
 
-from tests.ingest.conftest import KEY, csv_bytes, deliver, jsonl_bytes, new_warehouse, row
+from tests.ingest.conftest import (
+    KEY,
+    PERSONS,
+    csv_bytes,
+    deliver,
+    jsonl_bytes,
+    new_warehouse,
+    row,
+)
 from warehouse.bulk import MissingReference, bulk_load
+from warehouse.ingest import upsert
 from warehouse.ingest.load import load_deliveries
+from warehouse.ingest.pseudonyms import pseudonymise
 
 INDEXES = (
     "select indexname, indexdef from pg_indexes "
@@ -125,3 +135,58 @@ def test_a_missing_reference_found_at_the_end_commits_nothing(fresh):
     deliver(fresh, csv_bytes([row("P-3")]))
     with pytest.raises(Exception, match="foreign key"), fresh.begin() as conn:
         conn.execute(text("update signal set phenomenon_code = 'NOPE'"))
+
+
+def test_entities_resolved_once_per_transaction_are_the_same_as_one_by_one(
+    databases, fresh, monkeypatch
+):
+    """In one transaction an identifier or an agency's name is resolved in SQL the first time
+    only; later deliveries take the entity the load already found, and the warehouse is the
+    same as when every delivery resolves its own."""
+    unnamed = {"entity2_id": "", "entity2_name": "Havenbedrijf Oost"}
+    deliveries = [
+        ("politie", "1.csv", csv_bytes([row("P-1"), row("P-2", **unnamed)])),
+        ("politie", "2.csv", csv_bytes([row("P-3"), row("P-4", **unnamed)])),
+        ("douane", "3.csv", csv_bytes([row("D-1", **unnamed)])),
+    ]
+    staged: list[list[str]] = []
+    real = upsert._stage_distinct
+
+    def recording(conn, create, table, rows):
+        staged.append(sorted(rows["kind"] + ":" + rows.get("ident", rows["name"]).astype(str)))
+        real(conn, create, table, rows)
+
+    monkeypatch.setattr(upsert, "_stage_distinct", recording)
+    with fresh.begin() as conn:
+        list(load_deliveries(conn=conn, deliveries=deliveries, key=KEY))
+    person = f"person:{pseudonymise(KEY, PERSONS[0])}"
+    # 1.csv: the person, the KvK number and politie's unnamed company; 2.csv: nothing new;
+    # 3.csv: douane's own alias of the same name (agencies do not share name matches).
+    assert staged == [
+        sorted([person, "company:12345678"]),
+        ["company:Havenbedrijf Oost"],
+        ["company:Havenbedrijf Oost"],
+    ]
+    monkeypatch.setattr(upsert, "_stage_distinct", real)
+    one_by_one = new_warehouse(databases)
+    try:
+        for agency, name, data in deliveries:
+            deliver(one_by_one, data, name=name, agency=agency)
+        with fresh.connect() as pipelined, one_by_one.connect() as single:
+            assert _links(pipelined) == _links(single)
+            assert len(_links(pipelined)) == 10
+            assert pipelined.scalar(text("select count(*) from entity")) == 4
+    finally:
+        one_by_one.dispose()
+
+
+LINKS = """
+select s.owner_agency, s.source_ref, e.kind, coalesce(e.kvk_number, e.display_name),
+    dense_rank() over (order by e.id)
+from signal s join signal_entity se on se.signal_id = s.id join entity e on e.id = se.entity_id
+order by 1, 2, 3, 4
+"""
+
+
+def _links(conn: Connection) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(text(LINKS))]

@@ -8,6 +8,8 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,10 +27,13 @@ from warehouse.ingest.formats import DeliveryRejected, ParseError
 from warehouse.ingest.pseudonyms import pseudonymise
 from warehouse.ingest.reference import Reference, load_reference
 from warehouse.ingest.report import QuarantinedRow, Report
-from warehouse.ingest.upsert import Batch, apply_batch, prepare_batch
+from warehouse.ingest.upsert import Batch, Resolved, apply_batch, prepare_batch
 from warehouse.ingest.validate import Reasons, check_signals
 
 Progress = Callable[[str, float], None]
+# Processes that read and validate deliveries for load_deliveries: on two cores, reading
+# takes about as long as the database's part.
+_READERS = 2
 _IDENTIFIED_KINDS = {"company", "bank_account", "vessel"}
 
 
@@ -155,50 +160,59 @@ def load_deliveries(
 ) -> Iterator[Report]:
     """Load (agency, file name, data) deliveries one after another, in the order given, in
     the caller's transaction (rollups are left to the caller). Three things overlap: this
-    thread takes the next delivery from `deliveries` (the seed generates it), a worker process
-    reads and validates the one before (its own Python, not sharing this one's lock), and a
-    thread has the database apply the one before that (psycopg waits for the server without
+    thread takes the next delivery from `deliveries` (the seed generates it), worker processes
+    read and validate the ones before (each its own Python, not sharing this one's lock), and
+    a thread has the database apply the one before those (psycopg waits for the server without
     holding Python's lock). The seed loads this way.
 
     Autovacuum cannot see rows of a transaction that has not committed: the tables the loader
-    looks entities and signals up in are analyzed here before the 1st, 2nd, 4th, 8th, …
-    delivery, so that the planner's idea of their size is never off by more than a factor
-    of two (an entity table thought empty is scanned whole for every delivery)."""
+    looks entities up in are analyzed here before the 1st, 2nd, 4th, 8th, … delivery, so
+    that the planner's idea of their size is never off by more than a factor of two (an
+    entity table thought empty is scanned whole for every delivery). Signals are looked up
+    only when a delivery repeats a source reference (upsert.py), so their tables are not."""
     ref = load_reference(conn=conn)
     now = now or dt.datetime.now(dt.UTC)
+    resolved = Resolved()  # entities resolved by earlier deliveries of this transaction
     # spawn: the worker starts clean (no copied connections or threads of this process)
     context = multiprocessing.get_context("spawn")
     with (
-        ProcessPoolExecutor(max_workers=1, mp_context=context) as reader,
+        ProcessPoolExecutor(
+            max_workers=_READERS, mp_context=context, initializer=os.nice, initargs=(10,)
+        ) as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="nsoc-apply") as database,
     ):
-        reading: Future[Prepared] | None = None
+        pending: deque[Future[Prepared]] = deque()
         applying: Future[Report] | None = None
         number = 0
-        for delivery in _then_none(deliveries):  # None: no more, apply the last one read
-            read_next = None
+        for delivery in _then_none(deliveries):  # None: no more, apply what is still read
             if delivery is not None:
                 agency, file_name, data = delivery
                 _check_agency(ref, agency)
-                read_next = reader.submit(
-                    prepare_delivery,
-                    agency=agency,
-                    file_name=file_name,
-                    data=data,
-                    sha=hashlib.sha256(data).hexdigest(),
-                    ref=ref,
-                    key=key,
-                    now=now,
+                pending.append(
+                    reader.submit(
+                        prepare_delivery,
+                        agency=agency,
+                        file_name=file_name,
+                        data=data,
+                        sha=hashlib.sha256(data).hexdigest(),
+                        ref=ref,
+                        key=key,
+                        now=now,
+                    )
                 )
-            if reading is not None:
-                prepared = reading.result()
+            # One delivery more than there are readers waits its turn: no reader idles.
+            while pending and (delivery is None or len(pending) > _READERS):
+                prepared = pending.popleft().result()
                 if applying is not None:
                     yield applying.result()
                 number += 1
                 applying = database.submit(
-                    _apply_unless_loaded, conn, prepared, analyze=number & (number - 1) == 0
+                    _apply_unless_loaded,
+                    conn,
+                    prepared,
+                    resolved,
+                    analyze=number & (number - 1) == 0,
                 )
-            reading = read_next
         if applying is not None:
             yield applying.result()
 
@@ -287,17 +301,26 @@ def _lock_and_find(conn: Connection, agency: str, file_name: str, sha: str) -> R
     return Report(agency=agency, file_name=file_name, status="duplicate", batch_id=done)
 
 
-def _apply_unless_loaded(conn: Connection, prepared: Prepared, *, analyze: bool) -> Report:
+def _apply_unless_loaded(
+    conn: Connection, prepared: Prepared, resolved: Resolved, *, analyze: bool
+) -> Report:
     if analyze:
-        conn.execute(text("analyze entity, entity_alias, network, signal, signal_entity"))
+        conn.execute(text("analyze entity, entity_alias, network"))
     duplicate = _lock_and_find(conn, prepared.agency, prepared.file_name, prepared.sha)
     if duplicate is not None:
         return duplicate
-    return _apply(conn, prepared, refresh_rollups=False, step=lambda stage, fraction: None)
+    return _apply(
+        conn, prepared, refresh_rollups=False, step=lambda stage, fraction: None, resolved=resolved
+    )
 
 
 def _apply(
-    conn: Connection, prepared: Prepared, *, refresh_rollups: bool, step: Progress
+    conn: Connection,
+    prepared: Prepared,
+    *,
+    refresh_rollups: bool,
+    step: Progress,
+    resolved: Resolved | None = None,
 ) -> Report:
     """Write a prepared delivery (the caller holds the agency's lock)."""
     agency, file_name = prepared.agency, prepared.file_name
@@ -308,7 +331,9 @@ def _apply(
     conn.execute(text("set local work_mem = '64MB'"))
     batch_id = _open_batch(conn, agency, file_name, prepared.fmt, prepared.sha)
     step("loading", 0.5)
-    counts = apply_batch(conn=conn, agency=agency, batch_id=batch_id, batch=prepared.batch)
+    counts = apply_batch(
+        conn=conn, agency=agency, batch_id=batch_id, batch=prepared.batch, resolved=resolved
+    )
     _store_quarantine(conn, batch_id, prepared.quarantine)
     report = Report(
         agency=agency,

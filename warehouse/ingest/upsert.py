@@ -12,12 +12,15 @@ times what writing the rows costs (docs/deliveries.md, "Speed")."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pyarrow as pa
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
 
 from warehouse.ingest import stage
 
@@ -122,6 +125,8 @@ _FIELDS = [f.strip() for f in SIGNAL_FIELDS.split(",")]
 _ST_FIELDS = ", ".join("nw.id" if f == "network_id" else f"st.{f}" for f in _FIELDS)
 _NETWORK_JOIN = "left join network nw on nw.code = st.network_code"
 _S_FIELDS = ", ".join(f"s.{f}" for f in _FIELDS)
+
+_SOURCE_REF_KEY = "signal_owner_agency_source_ref_key"  # unique (owner_agency, source_ref)
 
 # Source references hold no control characters (validate.py): one text, a line each, is
 # cheaper to pass than an array of thousands.
@@ -245,7 +250,7 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
     identified = ident.notna().to_numpy()
     ident_no, first = _distinct(links["kind"].astype(object) + "\x1f" + ident, identified)
     idents = links.iloc[first][["kind", "name", "category", "municipality_code"]]
-    idents = idents.assign(ident=ident.iloc[first].to_numpy(), ord=np.arange(len(first)))
+    idents = idents.assign(ident=ident.iloc[first].to_numpy())
     name = links["name"].astype(object)
     has_name = (name.notna() & (name != "")).to_numpy()
     named = ~identified & (links["kind"] != "person").to_numpy() & has_name
@@ -260,7 +265,7 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
         ident_no=ident_no,
         idents=idents,
         name_no=name_no,
-        names=names.assign(ord=np.arange(len(first))),
+        names=names,
     )
 
 
@@ -276,15 +281,22 @@ def _distinct(keys: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return numbers, np.flatnonzero(where)[first]
 
 
-def apply_batch(*, conn: Connection, agency: str, batch_id: int, batch: Batch) -> Counts:
-    """Move a prepared batch into the warehouse, inside the caller's transaction."""
+def apply_batch(
+    *,
+    conn: Connection,
+    agency: str,
+    batch_id: int,
+    batch: Batch,
+    resolved: Resolved | None = None,
+) -> Counts:
+    """Move a prepared batch into the warehouse, inside the caller's transaction (`resolved`:
+    the entities earlier batches of the same transaction resolved, see Resolved)."""
     signals = batch.signals
     networks = _networks(conn, signals["network_code"])
-    known = signals["source_ref"].isin(_known_refs(conn, agency, signals["source_ref"])).to_numpy()
-    ids = _insert_signals(conn, agency, batch, ~known, networks)
+    known, ids = _write_new_signals(conn, agency, batch, networks)
     # Entities last but one: creating an identified entity makes another agency's load that
     # names it too wait for this transaction's end, so that wait should be short.
-    entity = _entities(conn, agency, batch)
+    entity = _entities(conn, agency, batch, resolved or Resolved())
     signal_of_link = np.searchsorted(signals["line_no"].to_numpy(), batch.links["line_no"])
     _insert_links(conn, batch, signal_of_link, ids, ~known, entity)
     added = ids[~known].tolist()
@@ -319,24 +331,73 @@ def _networks(conn: Connection, codes: pd.Series) -> dict[str, int]:
     return {code: int(id_) for code, id_ in rows}
 
 
-def _entities(conn: Connection, agency: str, batch: Batch) -> np.ndarray:
+@dataclass
+class Resolved:
+    """Entities a load already resolved, by key: a load of many batches in one transaction
+    (the seed's) resolves an identifier or name in SQL only the first time it appears. Entity
+    ids never change (a confirmed match sets `resolved_id`, it does not delete), so a key once
+    resolved stays right; only a transaction that rolls back would make them wrong, and the
+    memo lives no longer than the one transaction of `load_deliveries`."""
+
+    idents: dict[str, int] = field(default_factory=dict)  # kind, identifier
+    names: dict[str, int] = field(default_factory=dict)  # agency, kind, name, place
+
+
+def _entities(conn: Connection, agency: str, batch: Batch, resolved: Resolved) -> np.ndarray:
     """The entity of each link (-1 for none): found or created once per distinct identifier,
     or per distinct name and place of the agency for links without one."""
     out = np.full(len(batch.links), -1, dtype=np.int64)
     if len(batch.idents):
-        _stage_distinct(conn, _IDENTS, "ingest_ident", batch.idents)
-        for kind, column, fallback in _IDENTIFIED:
-            conn.exec_driver_sql(_identified_sql(kind, column, fallback))
-        found = _ids(conn, "select entity_id from ingest_ident order by ord")
+        idents = batch.idents
+        keys = (idents["kind"].astype(object) + "\x1f" + idents["ident"].astype(object)).to_numpy()
+
+        def resolve(rows: pd.DataFrame) -> np.ndarray:
+            _stage_distinct(conn, _IDENTS, "ingest_ident", rows)
+            for kind, column, fallback in _IDENTIFIED:
+                conn.exec_driver_sql(_identified_sql(kind, column, fallback))
+            return _ids(conn, "select entity_id from ingest_ident order by ord")
+
+        found = _remembered(keys, idents, resolved.idents, resolve)
         out[batch.ident_no >= 0] = found[batch.ident_no[batch.ident_no >= 0]]
     if len(batch.names):
-        _stage_distinct(conn, _ALIASES, "ingest_alias_name", batch.names)
-        for statement in _ALIASES_RESOLVE.split(";\n"):
-            if statement.strip():
-                conn.execute(text(statement), {"agency": agency})
-        found = _ids(conn, _ALIAS_IDS)
+        names = batch.names
+        place = names["municipality_code"].astype(object).fillna("")
+        keys = (
+            f"{agency}\x1f"
+            + names["kind"].astype(object)
+            + "\x1f"
+            + names["name"].astype(object)
+            + "\x1f"
+            + place
+        ).to_numpy()
+
+        def resolve(rows: pd.DataFrame) -> np.ndarray:
+            _stage_distinct(conn, _ALIASES, "ingest_alias_name", rows)
+            for statement in _ALIASES_RESOLVE.split(";\n"):
+                if statement.strip():
+                    conn.execute(text(statement), {"agency": agency})
+            return _ids(conn, _ALIAS_IDS)
+
+        found = _remembered(keys, names, resolved.names, resolve)
         out[batch.name_no >= 0] = found[batch.name_no[batch.name_no >= 0]]
     return out
+
+
+def _remembered(
+    keys: np.ndarray,
+    rows: pd.DataFrame,
+    memo: dict[str, int],
+    resolve: Callable[[pd.DataFrame], np.ndarray],
+) -> np.ndarray:
+    """The entity id of each of `rows` (one per distinct key): from `memo` where the load
+    resolved the key before, by `resolve` (in SQL, rows numbered afresh in `ord`) for the
+    rest, which are remembered."""
+    ids = np.fromiter((memo.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    new = ids < 0
+    if new.any():
+        ids[new] = resolve(rows[new].assign(ord=np.arange(int(new.sum()))))
+        memo.update(zip(keys[new].tolist(), ids[new].tolist(), strict=True))
+    return ids
 
 
 _DISTINCT_COLUMNS = {
@@ -359,6 +420,29 @@ def _ids(conn: Connection, sql: str) -> np.ndarray:
     return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
 
 
+def _write_new_signals(
+    conn: Connection, agency: str, batch: Batch, networks: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Write the batch's new signals; returns which rows the agency delivered before (`known`)
+    and the id of each row (-1 where known). Most deliveries are all new: every row is written
+    at once, and only when the unique source reference refuses one are the known references
+    looked up (the failed write is undone to its savepoint and the new rows written again,
+    with the first of the ids drawn for all: the same ids in the same line order)."""
+    drawn = _new_ids(conn, len(batch.signals))
+    everything = np.ones(len(batch.signals), dtype=bool)
+    try:
+        with conn.begin_nested():
+            return ~everything, _insert_signals(conn, agency, batch, everything, drawn, networks)
+    except (IntegrityError, psycopg.errors.UniqueViolation) as exc:
+        # COPY raises psycopg's own error; an insert (stage.insert_table) SQLAlchemy's
+        error = exc.orig if isinstance(exc, IntegrityError) else exc
+        if getattr(getattr(error, "diag", None), "constraint_name", None) != _SOURCE_REF_KEY:
+            raise
+    refs = batch.signals["source_ref"]
+    fresh = ~refs.isin(_known_refs(conn, agency, refs)).to_numpy()
+    return ~fresh, _insert_signals(conn, agency, batch, fresh, drawn[: fresh.sum()], networks)
+
+
 def _known_refs(conn: Connection, agency: str, refs: pd.Series) -> set[str]:
     """Those of the batch's source references the agency delivered before."""
     if refs.empty:
@@ -368,6 +452,8 @@ def _known_refs(conn: Connection, agency: str, refs: pd.Series) -> set[str]:
 
 def _new_ids(conn: Connection, n: int) -> np.ndarray:
     """`n` new signal ids, ascending."""
+    if not n:
+        return np.array([], dtype=np.int64)
     create, select = (s for s in _NEW_IDS.split(";\n") if s.strip())
     conn.execute(text("drop table if exists ingest_new_id"))
     conn.execute(text(create), {"n": n})
@@ -378,15 +464,20 @@ def _new_ids(conn: Connection, n: int) -> np.ndarray:
 
 
 def _insert_signals(
-    conn: Connection, agency: str, batch: Batch, fresh: np.ndarray, networks: dict[str, int]
+    conn: Connection,
+    agency: str,
+    batch: Batch,
+    fresh: np.ndarray,
+    new_ids: np.ndarray,
+    networks: dict[str, int],
 ) -> np.ndarray:
-    """Write the new signals (`fresh`) with ids taken here, in line order (the same file gives
-    the same ids); returns the id of each row of the batch (-1 where not new)."""
+    """Write the new signals (`fresh`) with `new_ids` (ascending) in line order (the same file
+    gives the same ids); returns the id of each row of the batch (-1 where not new)."""
     ids = np.full(len(batch.signals), -1, dtype=np.int64)
     n = int(fresh.sum())
     if not n:
         return ids
-    ids[fresh] = _new_ids(conn, n)
+    ids[fresh] = new_ids
     network = batch.signals["network_code"][fresh].map(networks).to_numpy(dtype="float64")
     table = (
         batch.table.filter(pa.array(fresh))
