@@ -142,15 +142,12 @@ def insert_table(conn: Connection, table: str, data: pa.Table) -> None:
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Coordinates as six-decimal text (what is stored), dates as dates, times to the second."""
+    """Coordinates rounded to six decimals (what is stored: Arrow writes the shortest text
+    that reads back as the same number), dates as dates, times to the second."""
     out = df.copy()
     for col in ("lat", "lon"):
         if col in out:
-            values = out[col].to_numpy(dtype=float)
-            text = np.full(len(values), None, dtype=object)
-            given = ~np.isnan(values)
-            text[given] = [f"{v:.6f}" for v in values[given]]
-            out[col] = text
+            out[col] = np.round(out[col].to_numpy(dtype=float), 6)  # NaN: null
     if "reported_at" in out:
         out["reported_at"] = out["reported_at"].dt.floor("s")
     return out
