@@ -206,12 +206,14 @@ def ingest(
     1: a file was rejected as a whole or could not be read."""
     from warehouse import audit
     from warehouse.ingest.load import load_file
+    from warehouse.ingest.upsert import Resolved
 
     codes = [a.code for a in agencies()]
     if agency not in codes:
         raise _fail(f"unknown agency {agency!r}: choose one of {', '.join(codes)}")
     key = get_settings().pseudonym_key.encode()
     worst = 0
+    resolved = Resolved()  # entities the files before resolved (an error ends the command)
     for path in files:
         if not path.is_file():
             raise _fail(f"{path}: no such file")
@@ -221,7 +223,9 @@ def ingest(
             def step(stage: str, fraction: float, task: TaskID = task) -> None:
                 progress.update(task, completed=int(fraction * 100), description=stage)
 
-            report = load_file(conn=conn, agency=agency, path=path, key=key, progress=step)
+            report = load_file(
+                conn=conn, agency=agency, path=path, key=key, progress=step, resolved=resolved
+            )
         # Audited like an upload on the page; the command line's operator is the OS user.
         audit.record(
             db.get_engine(),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from tests.ingest.conftest import csv_bytes, deliver, jsonl_bytes, new_warehouse, row
+from tests.ingest.conftest import KEY, csv_bytes, deliver, jsonl_bytes, new_warehouse, row
 from warehouse.ingest import stage, upsert
+from warehouse.ingest.load import load_files
 
 STATE = """
 select s.id, s.owner_agency, s.source_ref, s.severity, s.lat, s.h3_r9, s.amount_eur,
@@ -108,3 +109,28 @@ def test_the_first_line_naming_an_entity_gives_its_name(fresh):
             )
         ).all()
     assert [tuple(n) for n in names] == [("Havenlogistiek Oost", 3)]
+
+
+def test_an_agencys_files_one_transaction_each_resolve_each_entity_once(
+    fresh, tmp_path, monkeypatch
+):
+    """Files of one agency, each its own transaction (load_files, `nsoc ingest`): a later file
+    takes the entities an earlier, committed one resolved."""
+    staged: list[int] = []
+    real = upsert._stage_distinct
+
+    def recording(conn, create, table, rows):
+        staged.append(len(rows))
+        real(conn, create, table, rows)
+
+    monkeypatch.setattr(upsert, "_stage_distinct", recording)
+    paths = []
+    for n, ref in enumerate(("P-1", "P-2", "P-3")):
+        paths.append(tmp_path / f"{n}.csv")
+        paths[-1].write_bytes(csv_bytes([row(ref)]))
+    reports = load_files(engine=fresh, files=[("politie", p) for p in paths[:2]], key=KEY, jobs=1)
+    assert [r.inserted for r in reports] == [1, 1]
+    assert staged == [2]  # the person and the company, once: the second file staged nothing
+    with fresh.connect() as conn:
+        linked = "select count(distinct entity_id), count(*) from signal_entity"
+        assert tuple(conn.execute(text(linked)).one()) == (2, 4)

@@ -51,6 +51,7 @@ def load_file(
     key: bytes,
     refresh_rollups: bool = True,
     progress: Progress | None = None,
+    resolved: Resolved | None = None,
 ) -> Report:
     """Load a delivery file from disk (see load_delivery)."""
     return load_delivery(
@@ -61,6 +62,7 @@ def load_file(
         key=key,
         refresh_rollups=refresh_rollups,
         progress=progress,
+        resolved=resolved,
     )
 
 
@@ -112,10 +114,16 @@ def _load_agency(
     engine: Engine, batches: list[tuple[int, str, Path]], key: bytes, refresh_rollups: bool
 ) -> list[tuple[int, Report]]:
     done = []
+    resolved = Resolved()  # an error ends this loader, and its memory with it
     for index, agency, path in batches:
         with engine.begin() as conn:
             report = load_file(
-                conn=conn, agency=agency, path=path, key=key, refresh_rollups=refresh_rollups
+                conn=conn,
+                agency=agency,
+                path=path,
+                key=key,
+                refresh_rollups=refresh_rollups,
+                resolved=resolved,
             )
         done.append((index, report))
     return done
@@ -141,8 +149,10 @@ def load_delivery(
     now: dt.datetime | None = None,
     refresh_rollups: bool = True,
     progress: Progress | None = None,
+    resolved: Resolved | None = None,
 ) -> Report:
-    """Validate and load one batch for `agency`; bad rows go to quarantine with reasons."""
+    """Validate and load one batch for `agency`; bad rows go to quarantine with reasons
+    (`resolved`: the entities this loader resolved before, see upsert.Resolved)."""
     step = progress or (lambda stage, fraction: None)
     ref = load_reference(conn=conn)
     _check_agency(ref, agency)
@@ -154,7 +164,7 @@ def load_delivery(
     prepared = prepare_delivery(
         agency=agency, file_name=file_name, data=data, sha=sha, ref=ref, key=key, now=now, step=step
     )
-    return _apply(conn, prepared, refresh_rollups=refresh_rollups, step=step)
+    return _apply(conn, prepared, refresh_rollups=refresh_rollups, step=step, resolved=resolved)
 
 
 def load_deliveries(

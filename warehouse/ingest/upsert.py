@@ -333,11 +333,13 @@ def _networks(conn: Connection, codes: pd.Series) -> dict[str, int]:
 
 @dataclass
 class Resolved:
-    """Entities a load already resolved, by key: a load of many batches in one transaction
-    (the seed's) resolves an identifier or name in SQL only the first time it appears. Entity
-    ids never change (a confirmed match sets `resolved_id`, it does not delete), so a key once
-    resolved stays right; only a transaction that rolls back would make them wrong, and the
-    memo lives no longer than the one transaction of `load_deliveries`."""
+    """Entities a loader already resolved, by key: a loader of many files resolves an
+    identifier or an agency's name in SQL only the first time it appears. Entity ids never
+    change (a confirmed match sets `resolved_id`; nothing deletes or renumbers entities), so a
+    key once resolved stays right, as long as the transaction that created its entity
+    committed. Hence a memory lives no longer than one loader that stops at its first error:
+    the one transaction of `load_deliveries` (the seed), or the files of one agency loaded one
+    after another, each committed before the next (`load_files`, `nsoc ingest`)."""
 
     idents: dict[str, int] = field(default_factory=dict)  # kind, identifier
     names: dict[str, int] = field(default_factory=dict)  # agency, kind, name, place
