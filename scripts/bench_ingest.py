@@ -91,10 +91,10 @@ def _load_as_the_seed(engine: Engine, files: list[tuple[str, Path]], key: bytes)
             reports = list(load_deliveries(conn=conn, deliveries=deliveries, key=key))
         backend_s = _cpu_seconds(backend) - backend_before
     python_s = time.process_time() - python_before
-    # the worker process that reads and validates the files (ended with the load)
+    # the worker processes that read and validate the files (ended with the load)
     reader_s = _children_cpu() - children_before
     print(
-        f"CPU seconds: Python {python_s:.1f} (and {reader_s:.1f} in the process reading the "
+        f"CPU seconds: Python {python_s:.1f} (and {reader_s:.1f} in the processes reading the "
         f"files), database backend {backend_s:.1f}"
     )
     return reports
