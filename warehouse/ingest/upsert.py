@@ -290,7 +290,7 @@ def apply_batch(
     resolved: Resolved | None = None,
 ) -> Counts:
     """Move a prepared batch into the warehouse, inside the caller's transaction (`resolved`:
-    the entities earlier batches of the same transaction resolved, see Resolved)."""
+    the entities the loader's earlier batches resolved, see Resolved)."""
     signals = batch.signals
     networks = _networks(conn, signals["network_code"])
     known, ids = _write_new_signals(conn, agency, batch, networks)
