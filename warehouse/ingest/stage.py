@@ -69,11 +69,11 @@ create temp table ingest_link (
 """
 
 
-def stage(*, conn: Connection, signals: pd.DataFrame, links: pd.DataFrame) -> None:
-    """Fresh staging tables holding rows to compare with what the warehouse holds (`links`
-    with their entity ids)."""
+def stage(*, conn: Connection, signals: pa.Table, links: pd.DataFrame) -> None:
+    """Fresh staging tables holding rows to compare with what the warehouse holds (`signals`
+    typed for COPY by `arrow`, `links` with their entity ids)."""
     conn.exec_driver_sql(_CREATE)
-    copy_rows(conn, "ingest_signal", STAGE_SIGNAL, signals)
+    copy_table(conn, "ingest_signal", signals.select(list(STAGE_SIGNAL)))
     copy_rows(conn, "ingest_link", STAGE_LINK, links)
     # Statistics only of the join keys: a full analyze of every column cost as much as the COPY.
     conn.exec_driver_sql(

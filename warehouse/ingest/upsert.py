@@ -229,8 +229,7 @@ class Batch:
     while the database writes the previous batch): all that is left to do with it is what
     needs the database's answers."""
 
-    signals: pd.DataFrame  # as staged, in line order
-    table: pa.Table  # their _TABLE_FIELDS, typed for COPY, same order
+    table: pa.Table  # the rows as staged (stage.STAGE_SIGNAL), typed for COPY, in line order
     links: pd.DataFrame  # line_no and role of each link, in line order
     ident_no: np.ndarray  # per link: its row in `idents`, or -1
     idents: pd.DataFrame  # one row per distinct identifier (the first line's name and place)
@@ -259,8 +258,7 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
     name_no, first = _distinct(links["kind"].astype(object) + "\x1f" + name + "\x1f" + place, named)
     names = links.iloc[first][["kind", "name", "municipality_code", "category", "line_no"]]
     return Batch(
-        signals=signals,
-        table=stage.arrow(signals, _TABLE_FIELDS),
+        table=stage.arrow(signals, stage.STAGE_SIGNAL),
         links=links[["line_no", "role"]],
         ident_no=ident_no,
         idents=idents,
@@ -291,13 +289,14 @@ def apply_batch(
 ) -> Counts:
     """Move a prepared batch into the warehouse, inside the caller's transaction (`resolved`:
     the entities the loader's earlier batches resolved, see Resolved)."""
-    signals = batch.signals
-    networks = _networks(conn, signals["network_code"])
+    networks = _networks(conn, batch.table.column("network_code").to_pandas())
     known, ids = _write_new_signals(conn, agency, batch, networks)
     # Entities last but one: creating an identified entity makes another agency's load that
     # names it too wait for this transaction's end, so that wait should be short.
     entity = _entities(conn, agency, batch, resolved or Resolved())
-    signal_of_link = np.searchsorted(signals["line_no"].to_numpy(), batch.links["line_no"])
+    signal_of_link = np.searchsorted(
+        batch.table.column("line_no").to_numpy(), batch.links["line_no"]
+    )
     _insert_links(conn, batch, signal_of_link, ids, ~known, entity)
     added = ids[~known].tolist()
     if not known.any():
@@ -305,7 +304,7 @@ def apply_batch(
     linked = entity >= 0
     stage.stage(
         conn=conn,
-        signals=signals[known],
+        signals=batch.table.filter(pa.array(known)),
         links=batch.links[linked].assign(entity_id=entity[linked]),
     )
     for sql in (_MATCH, _HISTORY, _UPDATE):
@@ -430,8 +429,8 @@ def _write_new_signals(
     at once, and only when the unique source reference refuses one are the known references
     looked up (the failed write is undone to its savepoint and the new rows written again,
     with the first of the ids drawn for all: the same ids in the same line order)."""
-    drawn = _new_ids(conn, len(batch.signals))
-    everything = np.ones(len(batch.signals), dtype=bool)
+    drawn = _new_ids(conn, batch.table.num_rows)
+    everything = np.ones(batch.table.num_rows, dtype=bool)
     try:
         with conn.begin_nested():
             return ~everything, _insert_signals(conn, agency, batch, everything, drawn, networks)
@@ -440,7 +439,7 @@ def _write_new_signals(
         error = exc.orig if isinstance(exc, IntegrityError) else exc
         if getattr(getattr(error, "diag", None), "constraint_name", None) != _SOURCE_REF_KEY:
             raise
-    refs = batch.signals["source_ref"]
+    refs = batch.table.column("source_ref").to_pandas()
     fresh = ~refs.isin(_known_refs(conn, agency, refs)).to_numpy()
     return ~fresh, _insert_signals(conn, agency, batch, fresh, drawn[: fresh.sum()], networks)
 
@@ -475,14 +474,16 @@ def _insert_signals(
 ) -> np.ndarray:
     """Write the new signals (`fresh`) with `new_ids` (ascending) in line order (the same file
     gives the same ids); returns the id of each row of the batch (-1 where not new)."""
-    ids = np.full(len(batch.signals), -1, dtype=np.int64)
+    ids = np.full(batch.table.num_rows, -1, dtype=np.int64)
     n = int(fresh.sum())
     if not n:
         return ids
     ids[fresh] = new_ids
-    network = batch.signals["network_code"][fresh].map(networks).to_numpy(dtype="float64")
+    network = batch.table.column("network_code").to_pandas()[fresh].map(networks)
+    network = network.to_numpy(dtype="float64")
     table = (
         batch.table.filter(pa.array(fresh))
+        .select(list(_TABLE_FIELDS))
         .append_column("id", pa.array(ids[fresh]))
         .append_column("owner_agency", pa.array([agency] * n, pa.string()))
         .append_column("network_id", pa.array(network, pa.int64(), mask=np.isnan(network)))
@@ -509,7 +510,7 @@ def _insert_links(
             "signal_id": ids[rows],
             "entity_id": entity[mine],
             "role": batch.links["role"].to_numpy()[mine],
-            "audience_mask": batch.signals["audience_mask"].to_numpy(dtype=np.int64)[rows],
+            "audience_mask": batch.table.column("audience_mask").to_numpy()[rows],
         }
     ).drop_duplicates(["signal_id", "entity_id", "role"])
     stage.insert_table(conn, "signal_entity", pa.Table.from_pandas(links, preserve_index=False))
