@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from tests.ingest.conftest import KEY, csv_bytes, deliver, jsonl_bytes, new_warehouse, row
 from warehouse.ingest import stage, upsert
-from warehouse.ingest.load import load_files
+from warehouse.ingest.load import load_delivery, load_files
 
 STATE = """
 select s.id, s.owner_agency, s.source_ref, s.severity, s.lat, s.h3_r9, s.amount_eur,
@@ -134,3 +134,24 @@ def test_an_agencys_files_one_transaction_each_resolve_each_entity_once(
     with fresh.connect() as conn:
         linked = "select count(distinct entity_id), count(*) from signal_entity"
         assert tuple(conn.execute(text(linked)).one()) == (2, 4)
+
+
+def test_times_are_stored_as_the_same_instants_whatever_the_sessions_time_zone(fresh):
+    times = ["2024-03-03T10:15:00+01:00", "2024-07-01T23:59:59Z", "2024-10-27T02:30:00+02:00"]
+    data = csv_bytes([row(f"T-{i}", reported_at=t) for i, t in enumerate(times)])
+    with fresh.begin() as conn:
+        # COPY reads a time without a zone in the session's zone: the loader must not rely on it
+        conn.execute(text("set local timezone = 'America/Sao_Paulo'"))
+        load_delivery(conn=conn, agency="politie", file_name="t.csv", data=data, key=KEY)
+    with fresh.connect() as conn:
+        stored = (
+            conn.execute(
+                text(
+                    "select to_char(reported_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+                    "from signal order by source_ref"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert stored == ["2024-03-03 09:15:00", "2024-07-01 23:59:59", "2024-10-27 00:30:00"]

@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from sqlalchemy import Connection, text
 
@@ -99,6 +100,7 @@ def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
     if not data.num_rows:
         return
     buf = io.BytesIO()
+    data = _utc_as_text(data)
     # Arrow's writer (in C++) quotes every text value and leaves nulls unquoted: COPY reads
     # "" as empty text and an empty field as NULL, and quoted CR/LF as part of the value.
     pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
@@ -107,6 +109,19 @@ def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
         f"copy {table} ({', '.join(data.column_names)}) from stdin with (format csv)"
     ) as copy:
         copy.write(buf.getbuffer())
+
+
+def _utc_as_text(data: pa.Table) -> pa.Table:
+    """Times with a zone as UTC text with an explicit `+00` (what COPY reads whatever the
+    session's TimeZone): Arrow's CSV writer formats such a column through the time zone
+    database value by value, two thirds of the time of writing a batch of signals."""
+    for i, column in enumerate(data.columns):
+        kind = column.type
+        if pa.types.is_timestamp(kind) and kind.tz is not None:
+            wall = pc.cast(column, pa.timestamp(kind.unit))  # the same instants, UTC, no zone
+            text = pc.binary_join_element_wise(pc.cast(wall, pa.string()), "+00", "")
+            data = data.set_column(i, data.field(i).with_type(pa.string()), text)
+    return data
 
 
 # Whether this session may COPY into a table under row-level security: PostgreSQL refuses

@@ -243,19 +243,22 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
     gives its name and place)."""
     signals = signals.sort_values("line_no", kind="stable").reset_index(drop=True)
     links = links.sort_values("line_no", kind="stable").reset_index(drop=True)
-    ident = links[_IDENTIFIER_COLUMNS[0]].astype(object)
+    identifiers = [links[column] for column in _IDENTIFIER_COLUMNS]
+    identified = np.logical_or.reduce([column.notna().to_numpy() for column in identifiers])
+    # a link has the identifier of its kind only: kind and the identifier columns are its key
+    ident_no, first = _distinct([links["kind"], *identifiers], identified)
+    idents = links.iloc[first][
+        ["kind", "name", "category", "municipality_code", *_IDENTIFIER_COLUMNS]
+    ]
+    ident = idents[_IDENTIFIER_COLUMNS[0]].astype(object)
     for column in _IDENTIFIER_COLUMNS[1:]:
-        ident = ident.fillna(links[column].astype(object))
-    identified = ident.notna().to_numpy()
-    ident_no, first = _distinct(links["kind"].astype(object) + "\x1f" + ident, identified)
-    idents = links.iloc[first][["kind", "name", "category", "municipality_code"]]
-    idents = idents.assign(ident=ident.iloc[first].to_numpy())
-    name = links["name"].astype(object)
+        ident = ident.fillna(idents[column].astype(object))
+    idents = idents[["kind", "name", "category", "municipality_code"]].assign(ident=ident)
+    name = links["name"]
     has_name = (name.notna() & (name != "")).to_numpy()
     named = ~identified & (links["kind"] != "person").to_numpy() & has_name
-    # kind and place hold no separator, so the name between them is never ambiguous
-    place = links["municipality_code"].astype(object).fillna("")
-    name_no, first = _distinct(links["kind"].astype(object) + "\x1f" + name + "\x1f" + place, named)
+    place = links["municipality_code"]
+    name_no, first = _distinct([links["kind"], name, place], named)
     names = links.iloc[first][["kind", "name", "municipality_code", "category", "line_no"]]
     return Batch(
         table=stage.arrow(signals, stage.STAGE_SIGNAL),
@@ -267,13 +270,18 @@ def prepare_batch(signals: pd.DataFrame, links: pd.DataFrame) -> Batch:
     )
 
 
-def _distinct(keys: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the number of its key among the distinct keys of the rows `where` is true (in
-    order of first appearance; -1 elsewhere), and the row of each key's first appearance."""
-    numbers = np.full(len(keys), -1, dtype=np.int64)
+def _distinct(keys: list[pd.Series], where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number of its key (the values of `keys` in that row; a missing value is a
+    value too) among the distinct keys of the rows `where` is true (in order of first
+    appearance; -1 elsewhere), and the row of each key's first appearance. Each column is
+    numbered on its own and the numbers combined: no text is built per row."""
+    numbers = np.full(len(where), -1, dtype=np.int64)
     if not where.any():
         return numbers, np.array([], dtype=np.int64)
-    codes, _ = pd.factorize(keys[where])
+    codes = np.zeros(int(where.sum()), dtype=np.int64)
+    for key in keys:
+        part, distinct = pd.factorize(key[where], use_na_sentinel=False)
+        codes, _ = pd.factorize(codes * len(distinct) + part)  # at most rows² < 2**63
     numbers[where] = codes
     _, first = np.unique(codes, return_index=True)
     return numbers, np.flatnonzero(where)[first]
@@ -289,8 +297,8 @@ def apply_batch(
 ) -> Counts:
     """Move a prepared batch into the warehouse, inside the caller's transaction (`resolved`:
     the entities the loader's earlier batches resolved, see Resolved)."""
-    networks = _networks(conn, batch.table.column("network_code").to_pandas())
-    known, ids = _write_new_signals(conn, agency, batch, networks)
+    network = _networks(conn, batch.table.column("network_code").to_pandas())
+    known, ids = _write_new_signals(conn, agency, batch, network)
     # Entities last but one: creating an identified entity makes another agency's load that
     # names it too wait for this transaction's end, so that wait should be short.
     entity = _entities(conn, agency, batch, resolved or Resolved())
@@ -317,17 +325,18 @@ def apply_batch(
     return Counts(len(added), int(row.updated), int(row.unchanged), months, phenomena, added)
 
 
-def _networks(conn: Connection, codes: pd.Series) -> dict[str, int]:
-    """The id of every network code the batch names; unknown codes become networks."""
+def _networks(conn: Connection, codes: pd.Series) -> np.ndarray:
+    """Per row, the id of the network its code names (NaN where none); unknown codes become
+    networks."""
     wanted = sorted(codes.dropna().unique().tolist())
     if not wanted:
-        return {}
+        return np.full(len(codes), np.nan)
     conn.execute(text(_NETWORKS), {"codes": wanted})
     rows = conn.execute(
         text("select code, id from network where code = any(cast(:codes as text[]))"),
         {"codes": wanted},
     )
-    return {code: int(id_) for code, id_ in rows}
+    return codes.map({code: int(id_) for code, id_ in rows}).to_numpy(dtype="float64")
 
 
 @dataclass
@@ -422,7 +431,7 @@ def _ids(conn: Connection, sql: str) -> np.ndarray:
 
 
 def _write_new_signals(
-    conn: Connection, agency: str, batch: Batch, networks: dict[str, int]
+    conn: Connection, agency: str, batch: Batch, network: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Write the batch's new signals; returns which rows the agency delivered before (`known`)
     and the id of each row (-1 where known). Most deliveries are all new: every row is written
@@ -433,7 +442,7 @@ def _write_new_signals(
     everything = np.ones(batch.table.num_rows, dtype=bool)
     try:
         with conn.begin_nested():
-            return ~everything, _insert_signals(conn, agency, batch, everything, drawn, networks)
+            return ~everything, _insert_signals(conn, agency, batch, everything, drawn, network)
     except (IntegrityError, psycopg.errors.UniqueViolation) as exc:
         # COPY raises psycopg's own error; an insert (stage.insert_table) SQLAlchemy's
         error = exc.orig if isinstance(exc, IntegrityError) else exc
@@ -441,7 +450,7 @@ def _write_new_signals(
             raise
     refs = batch.table.column("source_ref").to_pandas()
     fresh = ~refs.isin(_known_refs(conn, agency, refs)).to_numpy()
-    return ~fresh, _insert_signals(conn, agency, batch, fresh, drawn[: fresh.sum()], networks)
+    return ~fresh, _insert_signals(conn, agency, batch, fresh, drawn[: fresh.sum()], network)
 
 
 def _known_refs(conn: Connection, agency: str, refs: pd.Series) -> set[str]:
@@ -470,7 +479,7 @@ def _insert_signals(
     batch: Batch,
     fresh: np.ndarray,
     new_ids: np.ndarray,
-    networks: dict[str, int],
+    network: np.ndarray,
 ) -> np.ndarray:
     """Write the new signals (`fresh`) with `new_ids` (ascending) in line order (the same file
     gives the same ids); returns the id of each row of the batch (-1 where not new)."""
@@ -479,8 +488,7 @@ def _insert_signals(
     if not n:
         return ids
     ids[fresh] = new_ids
-    network = batch.table.column("network_code").to_pandas()[fresh].map(networks)
-    network = network.to_numpy(dtype="float64")
+    network = network[fresh]  # network ids per row, NaN where none
     table = (
         batch.table.filter(pa.array(fresh))
         .select(list(_TABLE_FIELDS))
