@@ -108,6 +108,12 @@ def test_unknown_codes_get_a_reason_per_field(fresh):
         ({"lat": "40.7", "lon": "-74.0", "node": "", "municipality": ""}, "lat"),
         ({"lat": "51.9", "lon": ""}, "lat"),
         ({"entity2_id": "1234"}, "entity2_id"),
+        # digits of another script: isdigit() says yes, the table's check (0-9) would not
+        ({"entity2_id": "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"}, "entity2_id"),
+        (
+            {"entity2_kind": "vessel", "entity2_id": "\u0669\u0660\u0667\u0664\u0667\u0662\u0669"},
+            "entity2_id",
+        ),
         ({"entity2_kind": "bank_account", "entity2_id": "NL00ABNA0417164300"}, "entity2_id"),
         ({"entity1_id": ""}, "entity1_id"),
         ({"source_ref": ""}, "source_ref"),

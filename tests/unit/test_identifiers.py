@@ -51,6 +51,17 @@ def test_pseudonym_is_plain_hmac_sha256_for_any_key_order():
     import hmac
 
     # The prepared key object is reused across calls and keys: the result must stay the HMAC.
-    for key, value in [(b"k1", "bsn:000000001"), (b"k2", "id:AB12"), (b"k1", "id:AB12")]:
+    keys = [b"k1", b"k2", b"k1", b"x" * 64, b"y" * 65, b"", "sleutel-\u00e9".encode()]
+    values = [
+        "bsn:000000001",
+        "id:AB12",
+        "id:AB12",
+        "id:AB12",
+        "bsn:123456782",
+        "id:X",
+        "id:\u00e9",
+    ]
+    # keys of a block (64 bytes) and longer (hashed first, as HMAC prescribes), and empty
+    for key, value in zip(keys, values, strict=True):
         expected = hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
         assert ids.pseudonym(key, value) == expected

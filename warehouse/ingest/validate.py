@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from h3.api.basic_int import latlng_to_cell as cell
 
 from warehouse.ingest.formats import AGENCY_FIELD, REQUIRED_FIELDS
@@ -165,13 +167,31 @@ def _h3(out: pd.DataFrame) -> None:
     given = ~(np.isnan(lat) | np.isnan(lon))
     # A point as one complex number: np.unique finds the distinct ones without a MultiIndex.
     points, where = np.unique(lat[given] + 1j * lon[given], return_inverse=True)
-    pairs = list(zip(points.real.tolist(), points.imag.tolist(), strict=True))
+    rows = np.full(len(out), -1, dtype=np.int64)
+    rows[given] = where
+    take = pa.array(rows, mask=rows < 0)  # each row's point, null where none
+    lats, lons = points.real.tolist(), points.imag.tolist()
     for res in (5, 7, 9):
-        # The integer API and Python's hex formatting: the same strings, 2.5x faster.
-        cells = np.array([format(cell(a, b, res), "x") for a, b in pairs], dtype=object)
-        column = np.full(len(out), None, dtype=object)
-        column[given] = cells[where] if len(cells) else None
-        out[f"h3_r{res}"] = column
+        # H3's integer API per point (it has no call for many), then hexadecimal text by numpy
+        cells = np.fromiter(map(cell, lats, lons, repeat(res)), dtype=np.uint64, count=len(lats))
+        out[f"h3_r{res}"] = pd.Series(_hex(cells).take(take), index=out.index, dtype="str")
+
+
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_NIBBLES = np.arange(56, -4, -4, dtype=np.uint64)  # 15 hexadecimal digits, high to low
+
+
+def _hex(cells: np.ndarray) -> pa.StringArray:
+    """H3 cells as lowercase hexadecimal text, as Python's format(cell, "x") writes them.
+    Every valid cell has 15 digits (mode bits 0001 below a reserved zero bit): the digits are
+    cut out of the numbers at once, and the text is one buffer with a fixed stride."""
+    if not ((cells >> np.uint64(56)) > 0).all() or (cells >> np.uint64(60)).any():
+        return pa.array([format(c, "x") for c in cells.tolist()], pa.string())
+    digits = _HEX_DIGITS[((cells[:, None] >> _NIBBLES) & np.uint64(15)).astype(np.intp)]
+    offsets = np.arange(0, 15 * len(cells) + 1, 15, dtype=np.int32)
+    return pa.StringArray.from_buffers(
+        len(cells), pa.py_buffer(offsets), pa.py_buffer(digits.tobytes())
+    )
 
 
 def _audience(rows: pd.DataFrame, agency: str, ref: Reference, reasons: Reasons) -> pd.Series:
