@@ -87,12 +87,14 @@ def bulk_load(conn: Connection, tables: tuple[str, ...] = BULK_TABLES) -> Iterat
     for table in tables:
         conn.execute(text(f"analyze {table}"))
     for table, column, target, key in sorted(checks):
+        # An aggregate, not `limit 1`: for the limit the planner loops over the rows probing
+        # the key's index one by one; for min() it hashes the referenced keys and both cores
+        # scan the table (the eight checks after a load of 1M signals: 1.9 -> about 1 s).
         missing = conn.scalar(
             text(
-                f"select x.{quote(column)}::text from {table} as x "  # noqa: S608 (catalogue names)
+                f"select min(x.{quote(column)}::text) from {table} as x "  # noqa: S608 (catalogue names)
                 f"where x.{quote(column)} is not null and not exists "
-                f"(select 1 from {quote(target)} as t where t.{quote(key)} = x.{quote(column)}) "
-                "limit 1"
+                f"(select 1 from {quote(target)} as t where t.{quote(key)} = x.{quote(column)})"
             )
         )
         if missing is not None:

@@ -90,8 +90,9 @@ def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], df: pd.Dat
 
 
 def arrow(df: pd.DataFrame, columns: tuple[str, ...]) -> pa.Table:
-    """The columns of `df` as an Arrow table, typed as COPY should read them."""
-    return pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False)
+    """The columns of `df` as an Arrow table, typed as COPY should read them (times with a
+    zone already as text: a reader process makes them, not the writer)."""
+    return _utc_as_text(pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False))
 
 
 def copy_table(conn: Connection, table: str, data: pa.Table) -> None:

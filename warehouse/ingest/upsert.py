@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -402,7 +403,7 @@ def _remembered(
     """The entity id of each of `rows` (one per distinct key): from `memo` where the load
     resolved the key before, by `resolve` (in SQL, rows numbered afresh in `ord`) for the
     rest, which are remembered."""
-    ids = np.fromiter((memo.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    ids = np.fromiter(map(memo.get, keys.tolist(), repeat(-1)), dtype=np.int64, count=len(keys))
     new = ids < 0
     if new.any():
         ids[new] = resolve(rows[new].assign(ord=np.arange(int(new.sum()))))
@@ -513,12 +514,17 @@ def _insert_links(
     if not mine.any():
         return
     rows = signal_of_link[mine]
+    # roles by number: duplicates are found among integers, the text taken once at the end
+    role, roles = pd.factorize(batch.links["role"].to_numpy()[mine])
     links = pd.DataFrame(
         {
             "signal_id": ids[rows],
             "entity_id": entity[mine],
-            "role": batch.links["role"].to_numpy()[mine],
+            "role": role,
             "audience_mask": batch.table.column("audience_mask").to_numpy()[rows],
         }
     ).drop_duplicates(["signal_id", "entity_id", "role"])
-    stage.insert_table(conn, "signal_entity", pa.Table.from_pandas(links, preserve_index=False))
+    table = pa.Table.from_pandas(links, preserve_index=False)
+    role_text = pa.array(np.asarray(roles, dtype=object), pa.string()).take(table.column("role"))
+    table = table.set_column(table.schema.get_field_index("role"), "role", role_text)
+    stage.insert_table(conn, "signal_entity", table)
