@@ -44,11 +44,12 @@ def check_links(
     """One row per delivered entity mention (by line), ready for staging."""
     parts = []
     for slot in range(1, slots + 1):
-        part = rows[[entity_column(slot, f) for f in ENTITY_FIELDS]].copy()
-        part.columns = list(ENTITY_FIELDS)
-        part["row"] = range(len(rows))
+        columns = [entity_column(slot, f) for f in ENTITY_FIELDS]
+        given = np.logical_or.reduce([(rows[c] != "").to_numpy() for c in columns])
+        part = rows.loc[given, columns].set_axis(list(ENTITY_FIELDS), axis=1)
+        part["row"] = np.flatnonzero(given)
         part["slot"] = slot
-        parts.append(part[(part[list(ENTITY_FIELDS)] != "").any(axis=1)])
+        parts.append(part)
     if not parts or not sum(len(p) for p in parts):
         return pd.DataFrame(columns=[*LINK_COLUMNS, "row"])
     links = pd.concat(parts, ignore_index=True)

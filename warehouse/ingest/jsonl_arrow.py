@@ -72,7 +72,9 @@ def read(data: bytes) -> tuple[pd.DataFrame, int] | None:
 
 def _frame(table: pa.Table, data: bytes) -> tuple[pd.DataFrame, int]:
     n = table.num_rows
-    columns: dict[str, np.ndarray] = {}
+    # Text columns stay Arrow arrays: a frame of them is made without converting a value to
+    # a Python string (a frame from arrays of Python strings cost half the reading).
+    columns: dict[str, pa.Array] = {}
     again = np.zeros(n, dtype=bool)  # lines Python reads again (see the module's docstring)
     for name in table.column_names:
         if name == "entities":
@@ -86,21 +88,18 @@ def _frame(table: pa.Table, data: bytes) -> tuple[pd.DataFrame, int]:
         again |= unsure
     slots = _entities(table.column("entities").combine_chunks(), n, columns)
     if again.any():
-        _read_again(columns, np.flatnonzero(again), data)
-    rows = pd.DataFrame(columns)
+        _read_again(columns, again, data)
+    rows = pa.table(columns).to_pandas() if columns else pd.DataFrame(index=range(n))
     rows["line_no"] = np.arange(1, n + 1)
     return rows, slots
 
 
-def _text(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def _text(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """The column as str() would give it (nulls as ""), and the rows that cannot be sure."""
     kind = values.type
     unsure = np.zeros(len(values), dtype=bool)
-    if pa.types.is_null(kind):
-        return np.full(len(values), "", dtype=object), unsure
-    if pa.types.is_string(kind) or pa.types.is_integer(kind):
-        text = pc.cast(values, pa.string()).fill_null("")
-        return text.to_numpy(zero_copy_only=False), unsure
+    if pa.types.is_null(kind) or pa.types.is_string(kind) or pa.types.is_integer(kind):
+        return pc.cast(values, pa.string()).fill_null(""), unsure
     if not pa.types.is_floating(kind):
         raise _Unsure  # booleans, timestamps, …
     floats = values.to_numpy(zero_copy_only=False)  # nulls become NaN
@@ -109,10 +108,10 @@ def _text(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     text = np.full(len(values), "", dtype=object)
     exact = given & ~whole
     text[exact] = [repr(v) for v in floats[exact].tolist()]
-    return text, whole
+    return pa.array(text, pa.string()), whole
 
 
-def _entities(entities: pa.ListArray, n: int, columns: dict[str, np.ndarray]) -> int:
+def _entities(entities: pa.ListArray, n: int, columns: dict[str, pa.Array]) -> int:
     """entityN_field columns from the `entities` lists; the number of slots used."""
     lengths = pc.list_value_length(entities).fill_null(0).to_numpy(zero_copy_only=False)
     slots = int(lengths.max()) if n else 0
@@ -124,22 +123,29 @@ def _entities(entities: pa.ListArray, n: int, columns: dict[str, np.ndarray]) ->
     parent = pc.list_parent_indices(entities).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
     position = np.arange(len(items)) - starts[parent]
+    takes = []  # per slot: each line's item in that slot (null: the line has fewer)
+    for slot in range(slots):
+        item = np.full(n, -1, dtype=np.int64)
+        at = np.flatnonzero(position == slot)
+        item[parent[at]] = at
+        takes.append(pa.array(item, mask=item < 0))
     for name in ENTITY_FIELDS:
-        values = items.field(name).fill_null("").to_numpy(zero_copy_only=False)
-        for slot in range(1, slots + 1):
-            at = position == slot - 1
-            column = np.full(n, "", dtype=object)
-            column[parent[at]] = values[at]
-            columns[entity_column(slot, name)] = column
+        values = items.field(name).fill_null("")
+        for slot, take in enumerate(takes, start=1):
+            columns[entity_column(slot, name)] = values.take(take).fill_null("")
     return slots
 
 
-def _read_again(columns: dict[str, np.ndarray], indexes: np.ndarray, data: bytes) -> None:
-    """Replace these rows by what the line-by-line reader makes of their lines."""
+def _read_again(columns: dict[str, pa.Array], again: np.ndarray, data: bytes) -> None:
+    """Replace these lines' fields by what the line-by-line reader makes of them."""
     lines = data.split(b"\n")
-    for index in indexes.tolist():
+    flats = []
+    for index in np.flatnonzero(again).tolist():
         flat, problem = flatten(json.loads(lines[index]))
         if problem:
             raise _Unsure
-        for column, values in columns.items():
-            values[index] = flat.get(column, "")
+        flats.append(flat)
+    mask = pa.array(again)
+    for column, values in columns.items():
+        again_values = pa.array([flat.get(column, "") for flat in flats], pa.string())
+        columns[column] = pc.replace_with_mask(values, mask, again_values)

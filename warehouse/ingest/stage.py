@@ -100,16 +100,22 @@ def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
     constants, never input."""
     if not data.num_rows:
         return
-    buf = io.BytesIO()
     data = _utc_as_text(data)
     # Arrow's writer (in C++) quotes every text value and leaves nulls unquoted: COPY reads
     # "" as empty text and an empty field as NULL, and quoted CR/LF as part of the value.
-    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cur.copy(
         f"copy {table} ({', '.join(data.column_names)}) from stdin with (format csv)"
     ) as copy:
-        copy.write(buf.getbuffer())
+        # A slice at a time: the server stores one while the next is written as text here.
+        for part in data.to_batches(max_chunksize=_COPY_ROWS):
+            buf = io.BytesIO()
+            pacsv.write_csv(part, buf, options)
+            copy.write(buf.getbuffer())
+
+
+_COPY_ROWS = 8192
 
 
 def _utc_as_text(data: pa.Table) -> pa.Table:

@@ -11,6 +11,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from h3.api.basic_int import latlng_to_cell as cell
 
 from warehouse.ingest.formats import AGENCY_FIELD, REQUIRED_FIELDS
@@ -50,7 +51,10 @@ def check_signals(
     """Typed signal columns for staging; failing rows are flagged in reasons."""
     out = pd.DataFrame(index=rows.index)
     for name in rows.columns.drop("line_no"):
-        reasons.flag(rows[name].str.len() > MAX_FIELD, name, f"longer than {MAX_FIELD} characters")
+        lengths = pc.utf8_length(pa.array(rows[name], pa.string()))
+        if len(lengths) and pc.max(lengths).as_py() > MAX_FIELD:  # rarely: no mask otherwise
+            too_long = pc.greater(lengths, MAX_FIELD).to_numpy(zero_copy_only=False)
+            reasons.flag(too_long, name, f"longer than {MAX_FIELD} characters")
     for name in REQUIRED_FIELDS:
         reasons.flag(rows[name] == "", name, "required")
     other = (rows[AGENCY_FIELD] != "") & (rows[AGENCY_FIELD].str.lower() != agency)
