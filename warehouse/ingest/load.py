@@ -5,6 +5,7 @@ loaded (same agency, same sha256) changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -200,24 +201,30 @@ def load_deliveries(
         pending: deque[Future[Prepared]] = deque()
         applying: Future[Report] | None = None
         number = 0
+        # A spawned reader first imports for about a second: both start now, and this
+        # process, which has everything imported, reads the first delivery itself meanwhile.
+        for _ in range(_READERS):
+            reader.submit(int)
         for delivery in _then_none(deliveries):  # None: no more, apply what is still read
             if delivery is not None:
                 agency, file_name, data = delivery
                 _check_agency(ref, agency)
-                pending.append(
-                    reader.submit(
-                        prepare_delivery,
-                        agency=agency,
-                        file_name=file_name,
-                        data=data,
-                        sha=hashlib.sha256(data).hexdigest(),
-                        ref=ref,
-                        key=key,
-                        now=now,
-                    )
+                job = functools.partial(
+                    prepare_delivery,
+                    agency=agency,
+                    file_name=file_name,
+                    data=data,
+                    sha=hashlib.sha256(data).hexdigest(),
+                    ref=ref,
+                    key=key,
+                    now=now,
                 )
-            # One delivery more than there are readers waits its turn: no reader idles.
-            while pending and (delivery is None or len(pending) > _READERS):
+                pending.append(reader.submit(job) if number or pending else _done(job()))
+            # One delivery more than there are readers waits its turn: no reader idles. The
+            # first, read here, goes to the database at once.
+            while pending and (
+                delivery is None or len(pending) > _READERS or (applying is None and number == 0)
+            ):
                 prepared = pending.popleft().result()
                 if applying is not None:
                     yield applying.result()
@@ -231,6 +238,12 @@ def load_deliveries(
                 )
         if applying is not None:
             yield applying.result()
+
+
+def _done(prepared: Prepared) -> Future[Prepared]:
+    future: Future[Prepared] = Future()
+    future.set_result(prepared)
+    return future
 
 
 def _then_none(items: Iterable[tuple[str, str, bytes]]) -> Iterator[tuple[str, str, bytes] | None]:
