@@ -138,11 +138,14 @@ where owner_agency = :agency and source_ref = any(string_to_array(:refs, E'\\n')
 
 # New signal ids, drawn one by one from the sequence (a parallel load may draw between them);
 # when none did, they are one run and need not be sent back one by one.
+# One statement: the lowest and highest of n ids drawn, and all of them only when another
+# session drew between them (then they are not consecutive).
 _NEW_IDS = """
-create temp table ingest_new_id on commit drop as
-select nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as id
-from generate_series(1, :n);
-select min(id), max(id) from ingest_new_id;
+select min(id), max(id), case when max(id) - min(id) + 1 <> :n then array_agg(id order by id) end
+from (
+    select nextval((select pg_get_serial_sequence('signal', 'id')::regclass)) as id
+    from generate_series(1, :n)
+) as drawn
 """
 
 # Rows whose source reference is known: staged whole (stage.stage), compared, and where they
@@ -465,13 +468,10 @@ def _new_ids(conn: Connection, n: int) -> np.ndarray:
     """`n` new signal ids, ascending."""
     if not n:
         return np.array([], dtype=np.int64)
-    create, select = (s for s in _NEW_IDS.split(";\n") if s.strip())
-    conn.execute(text("drop table if exists ingest_new_id"))
-    conn.execute(text(create), {"n": n})
-    low, high = conn.execute(text(select)).one()
-    if high - low + 1 == n:
+    low, high, apart = conn.execute(text(_NEW_IDS), {"n": n}).one()
+    if apart is None:
         return np.arange(low, high + 1, dtype=np.int64)
-    return np.array(conn.scalars(text("select id from ingest_new_id order by id")).all())
+    return np.array(apart, dtype=np.int64)
 
 
 def _insert_signals(
