@@ -33,24 +33,6 @@ class NodeType(enum.StrEnum):
     transit_port = "transit_port"
 
 
-class EntityKind(enum.StrEnum):
-    company = "company"
-    person = "person"
-    bank_account = "bank_account"
-    vessel = "vessel"
-
-
-class LinkRole(enum.StrEnum):
-    suspect = "suspect"
-    facilitator = "facilitator"
-    account_holder = "account_holder"
-    counterparty = "counterparty"
-    carrier = "carrier"
-    insider = "insider"
-    victim = "victim"
-    involved = "involved"
-
-
 HANDLING_CODES = ("H0", "H1", "H2", "H3")
 RELIABILITY_CODES = ("A", "B", "C", "D", "X")
 CREDIBILITY_CODES = (1, 2, 3, 4)

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from warehouse.enums import EntityKind, LinkRole
 from warehouse.ingest import identifiers
 from warehouse.ingest.formats import ENTITY_FIELDS, entity_column
 from warehouse.ingest.pseudonyms import pseudonymise_many
 from warehouse.ingest.reference import Reference
 from warehouse.ingest.validate import Reasons
-from warehouse.models import EntityKind, LinkRole
 
 KINDS = {k.value for k in EntityKind}
 ROLES = {r.value for r in LinkRole}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+if TYPE_CHECKING:  # the reader processes import this module without SQLAlchemy
+    from sqlalchemy import Connection
 
 # The Netherlands, generously boxed (Wadden islands to Zuid-Limburg, North Sea coast).
 NL_LAT, NL_LON = (50.70, 53.60), (3.30, 7.25)
@@ -31,16 +33,18 @@ class Reference:
 
 def load_reference(*, conn: Connection) -> Reference:
     """Codes, places and agencies as the warehouse knows them now."""
-    nodes = conn.execute(
-        text("select code, country, lat, lon, municipality_code from logistics_node")
+    nodes = conn.exec_driver_sql(
+        "select code, country, lat, lon, municipality_code from logistics_node"
     ).all()
     return Reference(
-        agency_bits={r.code: r.bit for r in conn.execute(text("select code, bit from agency"))},
-        phenomena=frozenset(conn.scalars(text("select code from phenomenon")).all()),
-        municipalities=frozenset(conn.scalars(text("select gm_code from municipality")).all()),
+        agency_bits={r.code: r.bit for r in conn.exec_driver_sql("select code, bit from agency")},
+        phenomena=frozenset(conn.exec_driver_sql("select code from phenomenon").scalars().all()),
+        municipalities=frozenset(
+            conn.exec_driver_sql("select gm_code from municipality").scalars().all()
+        ),
         node_municipality={n.code: n.municipality_code for n in nodes},
         foreign_nodes=tuple((n.lat, n.lon) for n in nodes if n.country != "NL"),
         facilitator_categories=frozenset(
-            conn.scalars(text("select code from facilitator_category")).all()
+            conn.exec_driver_sql("select code from facilitator_category").scalars().all()
         ),
     )
