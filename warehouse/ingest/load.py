@@ -192,8 +192,8 @@ def load_deliveries(
         pending: deque[Future[Prepared]] = deque()
         applying: Future[Report] | None = None
         number = 0
-        # A spawned reader first imports for about a second: both start now, and this
-        # process, which has everything imported, reads the first delivery itself meanwhile.
+        # A spawned reader first imports (half a second): both start now, and this process,
+        # which has everything imported, reads the first delivery itself meanwhile.
         for _ in range(_READERS):
             reader.submit(int)
         for delivery in _then_none(deliveries):  # None: no more, apply what is still read
@@ -213,9 +213,7 @@ def load_deliveries(
                 pending.append(reader.submit(job) if number or pending else _done(job()))
             # One delivery more than there are readers waits its turn: no reader idles. The
             # first, read here, goes to the database at once.
-            while pending and (
-                delivery is None or len(pending) > _READERS or (applying is None and number == 0)
-            ):
+            while pending and (delivery is None or len(pending) > _READERS or applying is None):
                 prepared = pending.popleft().result()
                 if applying is not None:
                     yield applying.result()

@@ -136,10 +136,9 @@ select source_ref from signal
 where owner_agency = :agency and source_ref = any(string_to_array(:refs, E'\\n'))
 """
 
-# New signal ids, drawn one by one from the sequence (a parallel load may draw between them);
-# when none did, they are one run and need not be sent back one by one.
-# One statement: the lowest and highest of n ids drawn, and all of them only when another
-# session drew between them (then they are not consecutive).
+# New signal ids, drawn one by one from the sequence (a parallel load may draw between them),
+# in one statement: the lowest and the highest, and all of them only when another session drew
+# between them (when none did, they are one run and need not be sent back one by one).
 _NEW_IDS = """
 select min(id), max(id), case when max(id) - min(id) + 1 <> :n then array_agg(id order by id) end
 from (
