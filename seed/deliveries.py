@@ -16,6 +16,8 @@ import pyarrow.csv as pacsv
 
 from warehouse.ingest.formats import ENTITY_FIELDS, SIGNAL_FIELDS, entity_column
 
+# What json.dumps(ensure_ascii=False) writes text with.
+_JSON_STRING = json.encoder.encode_basestring
 # Agencies whose files are JSON Lines (the rest deliver CSV), to exercise both formats.
 JSONL_AGENCIES = ("kmar",)
 NAME_ONLY_COMPANIES = 40
@@ -204,16 +206,52 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    """One JSON object per line, with the text json.dumps(record, ensure_ascii=False) gives
+    for it (the signal's fields in order, then its entities without their empty fields), put
+    together a column at a time: a dictionary and a dumps() per line took a fifth of the
+    generator's time."""
     slots = sorted({int(c[6 : c.index("_")]) for c in frame.columns if c.startswith("entity")})
-    base = frame[list(SIGNAL_FIELDS)]
-    records = base.astype(object).where(base.notna(), None).to_dict("records")
-    ent = frame[[c for c in frame.columns if c.startswith("entity")]]
-    ent_rows = ent.astype(object).where(ent.notna(), None).to_dict("records")
-    with path.open("w", encoding="utf-8") as f:
-        for record, er in zip(records, ent_rows, strict=True):
-            record["entities"] = [
-                {k: er[entity_column(s, k)] for k in ENTITY_FIELDS if er[entity_column(s, k)]}
-                for s in slots
-                if er[entity_column(s, "kind")]
+    # '"name": value' per field and line
+    fields = [
+        [f"{json.dumps(name)}: {_json_value(v)}" for v in _objects(frame[name])]
+        for name in SIGNAL_FIELDS
+    ]
+    entities: list[list[str]] = [[] for _ in range(len(frame))]
+    for slot in slots:
+        given = [
+            [
+                f"{json.dumps(name)}: {_json_value(v)}" if v else None
+                for v in _objects(frame[entity_column(slot, name)])
             ]
-            f.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            for name in ENTITY_FIELDS
+        ]
+        kinds = _objects(frame[entity_column(slot, "kind")])
+        for line, (kind, *parts) in enumerate(zip(kinds, *given, strict=True)):
+            if kind:
+                entities[line].append("{" + ", ".join(p for p in parts if p) + "}")
+    with path.open("w", encoding="utf-8") as f:
+        f.writelines(
+            "{" + ", ".join(parts) + ', "entities": [' + ", ".join(found) + "]}\n"
+            for *parts, found in zip(*fields, entities, strict=True)
+        )
+
+
+def _objects(values: pd.Series) -> list[object]:
+    """The values as DataFrame.to_dict gives them to json.dumps: missing ones None."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _json_value(value: object) -> str:
+    """A value as JSON text, as json.dumps(ensure_ascii=False, default=str) writes it."""
+    kind = type(value)
+    if kind is str:
+        return _JSON_STRING(value)
+    if value is None:
+        return "null"
+    if kind is float:
+        return float.__repr__(value)  # type: ignore[arg-type]
+    if kind is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    if isinstance(value, np.generic):
+        value = value.item()
+    return json.dumps(value, ensure_ascii=False, default=str)

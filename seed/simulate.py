@@ -11,38 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from h3.api.basic_int import latlng_to_cell as cell
 
 from seed.profiles import CREDIBILITY, PROFILES, RELIABILITY
 from seed.reference import PHENOMENA, Municipality, Node
 from seed.world import PERIOD_END, PERIOD_START, World
 
 CHUNK = 250_000
-SIGNAL_COLUMNS = (
-    "id",
-    "owner_agency",
-    "source_ref",
-    "phenomenon_code",
-    "observed_on",
-    "reported_at",
-    "municipality_code",
-    "node_code",
-    "origin_node_code",
-    "lat",
-    "lon",
-    "h3_r5",
-    "h3_r7",
-    "h3_r9",
-    "amount_eur",
-    "quantity_kg",
-    "severity",
-    "reliability",
-    "credibility",
-    "handling_code",
-    "audience_mask",
-    "network_id",
-)
-LINK_COLUMNS = ("signal_id", "entity_id", "role", "audience_mask")
 
 
 def months() -> list[dt.date]:
@@ -264,7 +238,6 @@ def _place(
     df["node_code"] = _lookup(ctx.node, node_i)
     df["origin_node_code"] = _lookup(ctx.node, origin_i)
     df["region_code"] = _lookup(ctx.gm_region, gm_i)
-    add_h3(df)
 
 
 def _lookup(codes: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -272,20 +245,6 @@ def _lookup(codes: np.ndarray, index: np.ndarray) -> np.ndarray:
     out = codes[np.maximum(index, 0)].astype(object)
     out[index < 0] = None
     return out
-
-
-def add_h3(df: pd.DataFrame) -> None:
-    """H3 cells at resolutions 5, 7 and 9, computed once per distinct point."""
-    points = pd.DataFrame({"lat": df["lat"], "lon": df["lon"]})
-    uniq = points.drop_duplicates()
-    for res in (5, 7, 9):
-        # The integer API and Python's hex formatting: the same strings, 2.5x faster.
-        cells = [
-            format(cell(a, b, res), "x")
-            for a, b in zip(uniq["lat"].tolist(), uniq["lon"].tolist(), strict=True)
-        ]
-        lookup = pd.Series(cells, index=pd.MultiIndex.from_frame(uniq))
-        df[f"h3_r{res}"] = lookup.reindex(pd.MultiIndex.from_frame(points)).to_numpy()
 
 
 def _owner_and_audience(
