@@ -243,15 +243,14 @@ def _objects(values: pd.Series) -> list[object]:
 
 def _json_value(value: object) -> str:
     """A value as JSON text, as json.dumps(ensure_ascii=False, default=str) writes it."""
-    kind = type(value)
-    if kind is str:
+    if type(value) is str:
         return _JSON_STRING(value)
     if value is None:
         return "null"
-    if kind is float:
-        return float.__repr__(value)  # type: ignore[arg-type]
-    if kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
+    if type(value) is float:  # not a subclass: json.dumps writes those differently
+        return float.__repr__(value)
+    if type(value) is int:  # not bool
+        return int.__repr__(value)
     if isinstance(value, np.generic):
         value = value.item()
     return json.dumps(value, ensure_ascii=False, default=str)
