@@ -80,8 +80,7 @@ def delivery_frames(
     out["network"] = signals["network_id"].map(network_codes).to_numpy()
     owner = signals["owner_agency"].to_numpy()
     wide = _entity_slots(rng, signals, links, entities, name_only)
-    out = pd.concat([out, wide.reindex(signals["id"].to_numpy()).reset_index(drop=True)], axis=1)
-    out = out.reindex(columns=[*SIGNAL_FIELDS, *wide.columns])
+    out = pd.concat([out[list(SIGNAL_FIELDS)], wide], axis=1)
     return {a: out[owner == a] for a in agency_codes if (owner == a).any()}
 
 
@@ -100,7 +99,8 @@ def _entity_slots(
     entities: pd.DataFrame,
     name_only: NameOnly,
 ) -> pd.DataFrame:
-    """Entity mentions as entityN_* columns, indexed by signal id."""
+    """Entity mentions as entityN_* columns, a row per signal in the order of `signals` (all
+    missing where a signal mentions none)."""
     ent = entities.set_index("id")
     owner = pd.Series(signals["owner_agency"].to_numpy(), index=signals["id"].to_numpy())
     m = links[["signal_id", "entity_id", "role"]].reset_index(drop=True)
@@ -115,13 +115,21 @@ def _entity_slots(
     pairs = pd.MultiIndex.from_arrays([m["entity_id"].to_numpy(), agency])
     blind = np.asarray(pairs.isin(list(name_only.pairs)))
     mentions.loc[blind, "id"] = ""
-    mentions["slot"] = m.groupby("signal_id").cumcount().to_numpy() + 1
-    mentions["signal_id"] = m["signal_id"].to_numpy()
-    wide = mentions.pivot(index="signal_id", columns="slot", values=list(ENTITY_FIELDS))
-    wide.columns = [entity_column(int(col[1]), str(col[0])) for col in wide.columns]
-    slots = int(mentions["slot"].max()) if len(mentions) else 0
-    order = [entity_column(s, f) for s in range(1, slots + 1) for f in ENTITY_FIELDS]
-    return wide.reindex(columns=order)
+    # A signal's mentions take slots 1, 2, ... in the order of the links; each slot's fields
+    # are put straight at their signal's row (instead of a pivot and a reindex of its result).
+    slot = m.groupby("signal_id").cumcount().to_numpy() + 1
+    row = pd.Index(signals["id"].to_numpy()).get_indexer(m["signal_id"].to_numpy())
+    fields = {f: mentions[f].to_numpy(dtype=object) for f in ENTITY_FIELDS}
+    slots = int(slot.max()) if len(slot) else 0
+    columns = {}
+    for number in range(1, slots + 1):
+        at = (slot == number) & (row >= 0)
+        for f in ENTITY_FIELDS:
+            values = np.full(len(signals), np.nan, dtype=object)
+            values[row[at]] = fields[f][at]
+            columns[entity_column(number, f)] = values
+    # object columns: pandas would otherwise look at every value to infer a text type
+    return pd.DataFrame(columns, dtype=object)
 
 
 def _noisy_ids(rng: np.random.Generator, kind: np.ndarray, e: pd.DataFrame) -> np.ndarray:
