@@ -219,18 +219,11 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
     together a column at a time: a dictionary and a dumps() per line took a fifth of the
     generator's time."""
     slots = sorted({int(c[6 : c.index("_")]) for c in frame.columns if c.startswith("entity")})
-    # '"name": value' per field and line
-    fields = [
-        [f"{json.dumps(name)}: {_json_value(v)}" for v in _objects(frame[name])]
-        for name in SIGNAL_FIELDS
-    ]
+    fields = [_json_pairs(name, frame[name]) for name in SIGNAL_FIELDS]
     entities: list[list[str]] = [[] for _ in range(len(frame))]
     for slot in slots:
         given = [
-            [
-                f"{json.dumps(name)}: {_json_value(v)}" if v else None
-                for v in _objects(frame[entity_column(slot, name)])
-            ]
+            _json_pairs(name, frame[entity_column(slot, name)], skip_empty=True)
             for name in ENTITY_FIELDS
         ]
         kinds = _objects(frame[entity_column(slot, "kind")])
@@ -242,6 +235,12 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
             "{" + ", ".join(parts) + ', "entities": [' + ", ".join(found) + "]}\n"
             for *parts, found in zip(*fields, entities, strict=True)
         )
+
+
+def _json_pairs(name: str, values: pd.Series, *, skip_empty: bool = False) -> list[str | None]:
+    """'"name": value' per line; None where the value is empty or missing, with skip_empty."""
+    key = f"{json.dumps(name)}: "
+    return [None if skip_empty and not v else key + _json_value(v) for v in _objects(values)]
 
 
 def _objects(values: pd.Series) -> list[object]:
