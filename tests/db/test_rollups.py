@@ -631,3 +631,38 @@ def test_a_full_build_lays_each_rollup_out_by_month(warehouse, rollup):
             {"t": rollup},
         )
     assert correlation > 0.95, correlation
+
+
+def test_a_signal_linked_to_an_entity_in_two_roles_counts_once(warehouse):
+    """rollup_entity_month counts signals per entity: a second role of the same entity in the
+    same signal is no second signal (the SQL counts distinct pairs, not links)."""
+    from warehouse.rollups import refresh_all
+
+    with warehouse.engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            link = conn.execute(
+                text(
+                    "select l.signal_id, l.entity_id, l.role from signal_entity l "
+                    "where l.role <> 'facilitator' order by l.signal_id limit 1"
+                )
+            ).one()
+            conn.execute(
+                text(
+                    "insert into signal_entity (signal_id, entity_id, role, audience_mask) "
+                    "select signal_id, entity_id, 'facilitator', audience_mask "
+                    "from signal_entity where signal_id = :s and entity_id = :e and role = :r"
+                ),
+                {"s": link.signal_id, "e": link.entity_id, "r": link.role},
+            )
+            refresh_all(conn)
+            keys = list(ROLLUPS["rollup_entity_month"])
+            expected = _frame(conn, RAW_ENTITY_MONTH, keys)
+            actual = _frame(
+                conn,
+                f"select {', '.join([*keys, 'signal_count'])} from rollup_entity_month",
+                keys,
+            )
+        finally:
+            outer.rollback()
+    pd.testing.assert_frame_equal(actual, expected)

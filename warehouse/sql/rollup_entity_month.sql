@@ -42,6 +42,8 @@ with links as (
         )
 ),
 
+-- a signal linked to an entity in several roles counts once: the distinct (row, signal) pairs,
+-- then counted (count(distinct) sorted every group's signals apart: 48-50 s against 40 s at 10M)
 grouped as (
     select
         month,
@@ -51,8 +53,19 @@ grouped as (
         handling_code,
         audience_mask,
         entity_id,
-        count(distinct signal_id) as signal_count
-    from links
+        count(*) as signal_count
+    from (
+        select distinct
+            month,
+            phenomenon_code,
+            municipality_code,
+            owner_agency,
+            handling_code,
+            audience_mask,
+            entity_id,
+            signal_id
+        from links
+    ) as pairs
     group by 1, 2, 3, 4, 5, 6, 7
 )
 
