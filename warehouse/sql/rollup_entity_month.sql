@@ -2,8 +2,11 @@
 -- grain: one row per month, phenomenon, municipality, owning agency, handling code, audience and
 -- linked entity. Distinct entities cannot be summed from counts, so this rollup keeps the entity
 -- ids; a view counts distinct ids over the rows it is allowed to see.
+-- A signal linked to an entity in several roles counts once: `links` holds distinct (row,
+-- signal) pairs, then counted (count(distinct) sorted every group's signals apart: 48-50 s
+-- against 40 s at 10M).
 with links as (
-    select
+    select distinct
         date_trunc('month', s.observed_on)::date as month,
         s.phenomenon_code,
         s.municipality_code,
@@ -42,8 +45,6 @@ with links as (
         )
 ),
 
--- a signal linked to an entity in several roles counts once: the distinct (row, signal) pairs,
--- then counted (count(distinct) sorted every group's signals apart: 48-50 s against 40 s at 10M)
 grouped as (
     select
         month,
@@ -54,18 +55,7 @@ grouped as (
         audience_mask,
         entity_id,
         count(*) as signal_count
-    from (
-        select distinct
-            month,
-            phenomenon_code,
-            municipality_code,
-            owner_agency,
-            handling_code,
-            audience_mask,
-            entity_id,
-            signal_id
-        from links
-    ) as pairs
+    from links
     group by 1, 2, 3, 4, 5, 6, 7
 )
 
