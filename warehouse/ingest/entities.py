@@ -36,6 +36,8 @@ _IDENTIFIER = {
     "bank_account": ("iban", identifiers.iban_many, "an IBAN with valid check digits"),
     "vessel": ("imo_number", identifiers.imo_many, "an IMO number with a valid check digit"),
 }
+# Kinds known by an identifier other than a person's (whose number is never kept in clear).
+IDENTIFIED_KINDS = frozenset(_IDENTIFIER)
 
 
 def check_links(

@@ -14,14 +14,13 @@ import pandas as pd
 
 from warehouse.ingest import formats
 from warehouse.ingest.batch import Batch, prepare_batch
-from warehouse.ingest.entities import check_links
+from warehouse.ingest.entities import IDENTIFIED_KINDS, check_links
 from warehouse.ingest.formats import DeliveryRejected, ParseError
 from warehouse.ingest.pseudonyms import pseudonymise
 from warehouse.ingest.reference import Reference
 from warehouse.ingest.validate import Reasons, check_signals
 
 Progress = Callable[[str, float], None]
-_IDENTIFIED_KINDS = {"company", "bank_account", "vessel"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def _redact(record: dict, key: bytes) -> dict:
     for slot in range(1, formats.MAX_ENTITIES + 1):
         kind = str(raw.get(formats.entity_column(slot, "kind"), "")).lower()
         id_col = formats.entity_column(slot, "id")
-        if kind in _IDENTIFIED_KINDS or id_col not in raw and kind == "":
+        if kind in IDENTIFIED_KINDS or id_col not in raw and kind == "":
             continue
         if id_col in raw:
             raw[id_col] = f"pseudonym:{pseudonymise(key, str(raw[id_col]))}"

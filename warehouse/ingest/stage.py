@@ -98,6 +98,10 @@ def arrow(df: pd.DataFrame, columns: tuple[str, ...]) -> pa.Table:
     return _utc_as_text(pa.Table.from_pandas(_typed(df[list(columns)]), preserve_index=False))
 
 
+# COPY data is written and sent this many rows at a time (copy_table).
+_COPY_ROWS = 8192
+
+
 def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
     """COPY an Arrow table into `table` (its columns by name); both names are this package's
     constants, never input."""
@@ -116,9 +120,6 @@ def copy_table(conn: Connection, table: str, data: pa.Table) -> None:
             buf = io.BytesIO()
             pacsv.write_csv(part, buf, options)
             copy.write(buf.getbuffer())
-
-
-_COPY_ROWS = 8192
 
 
 def _utc_as_text(data: pa.Table) -> pa.Table:
