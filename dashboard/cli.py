@@ -661,6 +661,9 @@ def bench_cmd(
     if json_out:
         bench.write_json(report, json_out)
         console.print(f"Figures written to {json_out}", highlight=False)
+    if report.errors:
+        failed = ", ".join(e["part"] for e in report.errors)
+        raise _fail(f"{len(report.errors)} part(s) of the benchmark failed ({failed}); see above")
 
 
 def _progress() -> Progress:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.bench.common import Options, Report
+from dashboard.bench.common import Options, Report, part
 from dashboard.bench.data import bench_url, ensure_data
 from dashboard.bench.export import bench_export
 from dashboard.bench.jobs import bench_briefing, bench_refresh
@@ -44,20 +44,25 @@ def run(options: Options, say: Callable[[str], None] = print) -> Report:
         report.meta["server"] = conn.scalar(text("show server_version"))
     if options.queries:
         say("Queries behind the views…")
-        bench_queries(url, options, report, say)
+        with part(report, "queries", say):
+            bench_queries(url, options, report, say)
     if options.refresh:
         say(f"Incremental rollup refresh after {options.refresh_signals:,} signals…")
-        bench_refresh(url, options, report)
+        with part(report, "refresh", say):
+            bench_refresh(url, options, report)
     if options.briefing:
         say("Briefing…")
-        bench_briefing(url, report)
+        with part(report, "briefing", say):
+            bench_briefing(url, report)
     if options.browser or options.concurrent or options.protocol:
         from dashboard.bench import browser
 
         say("Browser…")
-        browser.run(url, options, report, say)
+        with part(report, "browser", say):
+            browser.run(url, options, report, say)
     if options.export:
         say(f"Export of {options.export_rows:,} rows…")
-        bench_export(url, options, report)
+        with part(report, "export", say):
+            bench_export(url, options, report)
     report.meta["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return report

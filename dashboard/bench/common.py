@@ -7,7 +7,7 @@ import datetime as dt
 import random
 import statistics
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +59,8 @@ class Report:
     briefing: dict[str, Any] = field(default_factory=dict)
     refresh: dict[str, Any] = field(default_factory=dict)
     server: dict[str, Any] = field(default_factory=dict)
+    # parts that failed: their figures are missing, the others' are kept (`part` below)
+    errors: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,7 +73,21 @@ class Report:
             "briefing": self.briefing,
             "refresh": self.refresh,
             "server": self.server,
+            "errors": self.errors,
         }
+
+
+@contextmanager
+def part(report: Report, name: str, say: Callable[[str], None]) -> Iterator[None]:
+    """Run one part of the benchmark: if it fails, say so, note it in the report and go on, so
+    that a long run keeps the figures of every other part (a browser timing out after twenty
+    minutes of queries lost them all before)."""
+    try:
+        yield
+    except Exception as exc:  # any failure of a part; Ctrl-C still ends the run
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        report.errors.append({"part": name, "error": f"{type(exc).__name__}: {message}"})
+        say(f"{name} failed, its figures are missing: {type(exc).__name__}: {message}")
 
 
 def percentile(values: list[float], q: float) -> float:

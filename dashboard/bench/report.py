@@ -103,6 +103,9 @@ def render(report: Report) -> list[str]:
             f"the same signals as the first delivery of three new months: refresh "
             f"{r['new_months_refresh_s']} s, recount after the commit {r['new_months_recount_s']} s"
         )
+    if report.errors:
+        lines.append("")
+        lines += [f"FAILED {e['part']}: {e['error']}" for e in report.errors]
     return lines
 
 

@@ -50,7 +50,9 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
         "briefing",
         "refresh",
         "server",
+        "errors",
     }
+    assert report["errors"] == []
     assert report["meta"]["size"] == "small" and report["meta"]["signals"] > 0
     views = {q["view"] for q in report["queries"]}
     assert {"heatmaps", "indicators", "facilitators", "map"} <= views
@@ -71,6 +73,35 @@ def test_bench_fast_mode_prints_table_and_json(warehouse, tmp_path):
     assert refresh["new_months_refresh_s"] > 0 and refresh["new_months_recount_s"] > 0
     assert report["briefing"]["pdf_bytes"] > 0
     assert report["browser"] == [] and report["export"] == {} and report["protocol"] == {}
+
+
+def test_a_failing_part_keeps_the_figures_of_the_others(warehouse, tmp_path, monkeypatch):
+    """A part that fails (a browser timing out, say) is reported and the run goes on: the
+    figures of every other part are printed and written, and the command exits 1."""
+    import dashboard.bench
+
+    def broken(*args, **kwargs):
+        raise TimeoutError("Page.goto: Timeout 30000ms exceeded.\nCall log: …")
+
+    monkeypatch.setattr(dashboard.bench, "bench_refresh", broken)
+    out = tmp_path / "bench.json"
+    skips = ["--skip-browser", "--skip-concurrent", "--skip-protocol", "--skip-export"]
+    result = runner.invoke(
+        app,
+        ["bench", "--size", "small", "--url", warehouse.url, "--runs", "1", "--cold-runs", "1"]
+        + ["--skip-naive", *skips, "--json", str(out)],
+    )
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "FAILED refresh: TimeoutError: Page.goto: Timeout 30000ms exceeded." in text
+    assert "1 part(s) of the benchmark failed (refresh)" in text
+    report = json.loads(out.read_text())
+    assert report["errors"] == [
+        {"part": "refresh", "error": "TimeoutError: Page.goto: Timeout 30000ms exceeded."}
+    ]
+    assert report["refresh"] == {}
+    # the parts before and after it kept their figures
+    assert report["queries"] and report["briefing"]["pdf_bytes"] > 0
 
 
 def test_bench_refuses_a_warehouse_of_another_size_in_one_line(warehouse):
