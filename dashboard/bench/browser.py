@@ -233,7 +233,8 @@ async def concurrent(
     """`sessions` logged-in sessions, each opening the views in turn for `session_seconds`,
     `think_seconds` apart on average and not in step (`Pacing`): through the sidebar once every
     session has loaded the app (those first loads, a few frontends at a time, are not timed:
-    the clock starts when all are in), or with `reload` each view loaded anew from the start. Reports the CPU the browsers and the app server used meanwhile."""
+    the clock starts when all are in), or with `reload` each view loaded anew from the start.
+    Reports the CPU the browsers and the app server used meanwhile."""
     times: list[float] = []
     errors: list[str] = []
     contexts = [
