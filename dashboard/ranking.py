@@ -7,7 +7,8 @@ from the ranking finds its components read already.
 The scored ranking is cached too, per agency, role, filters, weights and half-life: scoring
 two periods of 7,500 facilitators took 15 ms alone and ~40 ms with twenty sessions on the app
 server (13 % of its CPU under the benchmark's twenty sessions, docs/performance.md), and every
-session opening the page with the same filters and weights asked for the same frame."""
+session opening the page with the same filters and weights asked for the same frame. A scored
+year at 10M signals is ~1.9 MB in the cache: at most 50 of them (~95 MB), for five minutes."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def cached_ranking(
     return _ranking(viewer.agency, str(viewer.role), filters, weights, int(half_life_days), viewer)
 
 
-@st.cache_data(ttl=300, max_entries=100, show_spinner=False)
+@st.cache_data(ttl=300, max_entries=50, show_spinner=False)
 def _ranking(
     agency: str,
     role: str,
