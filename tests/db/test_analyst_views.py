@@ -376,13 +376,3 @@ def test_a_frame_copied_as_csv_equals_the_fetched_one(app_engine):
     pd.testing.assert_frame_equal(
         copied.drop(columns="label"), fetched.drop(columns="label"), check_dtype=False
     )
-
-
-def test_query_frames_keep_their_text_as_python_strings(app_engine):
-    # The pages iterate over these small frames, filter, sort and cache them: pandas' default
-    # Arrow-backed strings cost a quarter of the app server's CPU under twenty sessions at 10M
-    # (conversions at each step). Elsewhere (deliveries: large batches) the default stays.
-    viewer = make_viewer("politie")
-    cells = run(app_engine, viewer, heatmaps.heatmap, filters=YEAR_2024)
-    assert len(cells) > 0 and cells["region_code"].dtype.storage == "python"
-    assert pd.Series(["outside"]).dtype.storage == "pyarrow"

@@ -1,10 +1,4 @@
-"""Query results as DataFrames: one place for the conversion every query function needs.
-
-Their text comes as pandas' str dtype stored as Python strings, not Arrow's (pandas 3's default
-when pyarrow is installed): the pages iterate over these frames of hundreds or thousands of
-rows, filter, sort and cache them, and every such step converted between Arrow and Python
-objects, a quarter of the app server's CPU under twenty sessions at 10M signals
-(docs/performance.md). Only here: the deliveries' large batches keep pandas' default."""
+"""Query results as DataFrames: one place for the conversion every query function needs."""
 
 from __future__ import annotations
 
@@ -17,7 +11,6 @@ from sqlalchemy import Connection, Result, text
 
 # a bound parameter as SQLAlchemy's text() finds it (`:name`, not a `::` cast)
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
-PYTHON_STRINGS = ("mode.string_storage", "python")  # pd.option_context(*PYTHON_STRINGS)
 
 
 def frame(result: Result, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -25,8 +18,7 @@ def frame(result: Result, columns: Sequence[str] | None = None) -> pd.DataFrame:
     ordered as `columns` (a missing one comes out empty). Built from tuples: several times
     cheaper than from one dict per row, which showed in every view's time."""
     # Plain tuples: pandas probes each Row object for namedtuple fields, which costs more.
-    with pd.option_context(*PYTHON_STRINGS):
-        df = pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
+    df = pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
     return df if columns is None else df.reindex(columns=list(columns))
 
 
@@ -58,8 +50,7 @@ def copied_frame(
         for chunk in copy:
             buffer.write(chunk)
     buffer.seek(0)
-    with pd.option_context(*PYTHON_STRINGS):
-        df = pd.read_csv(buffer, dtype=dict.fromkeys(text_columns, str))
+    df = pd.read_csv(buffer, dtype=dict.fromkeys(text_columns, str))
     for column in text_columns:
         df[column] = df[column].fillna("").astype(object)
     return df.reindex(columns=list(columns))
