@@ -27,6 +27,7 @@ from dashboard.bench.common import (
     Report,
     browsers,
     cpu_seconds,
+    first_line,
     part,
     peak_rss,
     summary,
@@ -219,7 +220,7 @@ async def first_load(
         try:
             await load_time(page, f"{app}/{name}")
         except Exception as exc:  # the session goes on; its next views show whether it recovers
-            errors.append(f"{name} (first load): {str(exc).splitlines()[0]}")
+            errors.append(f"{name} (first load): {first_line(exc)}")
 
 
 async def concurrent(
@@ -267,7 +268,7 @@ async def concurrent(
                     else:
                         times.append(await navigate_time(pages[n], name))
                 except Exception as exc:  # a timeout counts as an error, the session goes on
-                    errors.append(f"{name}: {str(exc).splitlines()[0]}")
+                    errors.append(f"{name}: {first_line(exc)}")
                 i += 1
                 await asyncio.sleep(pacing.pause())
 

@@ -77,6 +77,13 @@ class Report:
         }
 
 
+def first_line(exc: BaseException) -> str:
+    """An error as the bench reports it: the first line of its message (Playwright's carry a
+    call log after it), or its type when it has none."""
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 @contextmanager
 def part(report: Report, name: str, say: Callable[[str], None]) -> Iterator[None]:
     """Run one part of the benchmark: if it fails, say so, note it in the report and go on, so
@@ -85,9 +92,9 @@ def part(report: Report, name: str, say: Callable[[str], None]) -> Iterator[None
     try:
         yield
     except Exception as exc:  # any failure of a part; Ctrl-C still ends the run
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        report.errors.append({"part": name, "error": f"{type(exc).__name__}: {message}"})
-        say(f"{name} failed, its figures are missing: {type(exc).__name__}: {message}")
+        error = f"{type(exc).__name__}: {first_line(exc)}"
+        report.errors.append({"part": name, "error": error})
+        say(f"{name} failed, its figures are missing: {error}")
 
 
 def percentile(values: list[float], q: float) -> float:

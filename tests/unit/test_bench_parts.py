@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.bench.common import Report, part
+from dashboard.bench.common import Report, first_line, part
 from dashboard.bench.report import render
 
 
@@ -27,3 +27,13 @@ def test_an_interrupt_is_not_swallowed():
     with pytest.raises(KeyboardInterrupt), part(report, "queries", print):
         raise KeyboardInterrupt
     assert report.errors == []
+
+
+def test_an_error_without_a_message_is_reported_by_its_type():
+    # a bare TimeoutError() has no first line to cut: the report names its type
+    report = Report()
+    with part(report, "browser pages", print):
+        raise TimeoutError
+    assert report.errors == [{"part": "browser pages", "error": "TimeoutError: TimeoutError"}]
+    assert first_line(TimeoutError()) == "TimeoutError"
+    assert first_line(RuntimeError("gone\nCall log: …")) == "gone"
