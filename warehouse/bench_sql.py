@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, text
 
+from warehouse import rollup_delta
 from warehouse.ingest.upsert import SIGNAL_FIELDS
 
 NAIVE = {
@@ -123,51 +124,52 @@ def move_to_next_months(conn: Connection, ids: list[int], months: int) -> None:
     )
 
 
-def correct_one_signal(conn: Connection, *, agency: str, month: dt.date) -> str:
-    """A correction as a delivery makes it: the agency's first signal of the month gets another
-    severity. Returns its phenomenon."""
-    return str(
+def first_signal(conn: Connection, *, agency: str, month: dt.date) -> int:
+    """The agency's first signal of the month (for one correction)."""
+    return int(
         conn.scalar(
             text(
-                """
-                update signal set severity = 6 - severity
-                where id = (
-                    select id from signal where owner_agency = :agency
-                        and observed_on >= :month and observed_on < :month + interval '1 month'
-                    order by id limit 1
-                )
-                returning phenomenon_code
-                """
+                "select id from signal where owner_agency = :agency "
+                "and observed_on >= :month and observed_on < :month + interval '1 month' "
+                "order by id limit 1"
             ),
             {"agency": agency, "month": month},
         )
     )
 
 
-def correct_many_signals(
-    conn: Connection, *, agency: str, first: dt.date, n: int
-) -> tuple[int, list[dt.date], list[str]]:
-    """Corrections across a delivery's months as a steward's re-delivery makes them: `n` of the
-    agency's signals since `first`, spread over its months and phenomena (every k-th by id), get
-    another severity. Returns how many, and the months and phenomena they lie in."""
+def spread_signals(conn: Connection, *, agency: str, first: dt.date, n: int) -> list[int]:
+    """`n` of the agency's signals since `first`, spread over its months and phenomena (every
+    k-th by id), as a steward's re-delivery corrects them."""
+    return list(
+        conn.scalars(
+            text(
+                """
+                with mine as (
+                    select id, row_number() over (order by id) as i, count(*) over () as total
+                    from signal where owner_agency = :agency and observed_on >= :first
+                )
+                select id from mine where i % greatest(1, total / :n) = 0 limit :n
+                """
+            ),
+            {"agency": agency, "first": first, "n": n},
+        )
+    )
+
+
+def correct_signals(conn: Connection, ids: list[int]) -> tuple[list[dt.date], list[str]]:
+    """Corrections as a delivery makes them: the signals' old versions kept for the refresh that
+    follows (rollup_delta.keep_old_signals, as the delivery path does), then another severity.
+    Returns the months and phenomena they lie in."""
+    rollup_delta.keep_old_signals(conn, ids)
     rows = conn.execute(
         text(
-            """
-            with mine as (
-                select id, row_number() over (order by id) as i, count(*) over () as total
-                from signal where owner_agency = :agency and observed_on >= :first
-            ),
-            chosen as (
-                select id from mine where i % greatest(1, total / :n) = 0 limit :n
-            )
-            update signal as s set severity = 6 - s.severity
-            from chosen where s.id = chosen.id
-            returning date_trunc('month', s.observed_on)::date as month, s.phenomenon_code
-            """
+            "update signal set severity = 6 - severity where id = any(:ids) "
+            "returning date_trunc('month', observed_on)::date as month, phenomenon_code"
         ),
-        {"agency": agency, "first": first, "n": n},
+        {"ids": ids},
     ).all()
-    return len(rows), sorted({r.month for r in rows}), sorted({r.phenomenon_code for r in rows})
+    return sorted({r.month for r in rows}), sorted({r.phenomenon_code for r in rows})
 
 
 def generated_signals(conn: Connection, *, rows: int, everyone: int) -> None:

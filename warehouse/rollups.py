@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from warehouse import entity_counts
+from warehouse import entity_counts, rollup_delta
 from warehouse.bulk import indexes_deferred
 from warehouse.periods import add_months, quarter_start
 from warehouse.rollup_sql import (
@@ -185,24 +185,23 @@ _WATCHED = {
 # 6 s for the months whole (21 took 0.5 s against 3.5).
 NARROW_LIMIT = 1_000
 
-# How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,
-# `excluded`: the new signals' row). Every column not named here and not in the grain is a count
-# or a sum, and adds up; a test checks the result against a full rebuild.
-_UNION = "array(select distinct u from unnest(old.{c} || excluded.{c}) as u order by u)"
-_MERGE = {
-    "region_code": "excluded.{c}",  # follows the municipality in the grain
-    "facilitator_category": "greatest(old.{c}, excluded.{c})",
-    "last_reported_at": "greatest(old.{c}, excluded.{c})",
-    "agency_bits": "old.{c} | excluded.{c}",
-    # masks of the entity's networks (facilitator_network_slot, migration 0022)
-    "network_bits": "old.{c} | excluded.{c}",
-    "own_network_bits": "old.{c} | excluded.{c}",
-    # sorted distinct id arrays: their union
-    "entity_ids": _UNION,
-    "network_ids": _UNION,
-    "own_network_ids": _UNION,
-}
-_SUM = "coalesce(old.{c} + excluded.{c}, old.{c}, excluded.{c})"  # a sum of nulls stays null
+# Rollups whose every column outside the grain is a count or a sum (or rides along with the
+# grain: rollup_delta.ALONG): a correction's old rows can be taken out of them again. With the
+# corrected signals kept as they were (rollup_delta.keep_old_signals), a refresh adds their
+# signed rows (old ones out, new ones in, with the new signals') instead of rebuilding the
+# months. The others keep a maximum, a bit mask or a set, which no subtraction takes back.
+ADDITIVE = frozenset(
+    {
+        "rollup_node_month",
+        "rollup_facilitator_month",
+        "rollup_h3_month",
+        "rollup_entity_month",
+        "rollup_node_viewer_month",
+        "rollup_h3_viewer_month",
+    }
+)
+# Additive rollups that a rollup rebuilt from them reads the new signals' rows of (its merge).
+_FEEDING = frozenset(SOURCES[n] for n in SOURCES if n not in ADDITIVE) & ADDITIVE
 
 
 @dataclass(frozen=True)
@@ -227,6 +226,7 @@ def refresh_months(
     owners: list[str] | None = None,
     added: list[int] | None = None,
     phenomena: list[str] | None = None,
+    corrected: list[int] | None = None,
 ) -> list[RefreshResult]:
     """Rebuild only the rows of these months (first days), e.g. after a delivery touched them:
     the same SQL as the full rebuild, restricted to the months' signals. With `owners` (a
@@ -244,18 +244,31 @@ def refresh_months(
     Those outside what is rebuilt have their counts added to the rollups' rows (the same SQL
     restricted to them, merged with ON CONFLICT): the work follows the delivery, not the
     agency's signals in the months. Corrected signals need a rebuild: a count can be merged, a
-    distinct set or a maximum cannot be taken back."""
+    distinct set or a maximum cannot be taken back.
+
+    `corrected`: ids of the corrected signals whose old versions the caller kept before the
+    correction (rollup_delta.keep_old_signals, same transaction). The ADDITIVE rollups then
+    rebuild nothing: they take those signals' old rows out and add their new rows and the new
+    signals' (`rollup_delta.signed`); the months (and phenomena) are rebuilt in the others."""
     rebuilt = sorted({m.replace(day=1) for m in months})
+    if corrected and not rollup_delta.kept(conn):
+        # without the old versions the signed rows would count them twice: fail, not miscount
+        raise RuntimeError("corrected signals given, but their old versions were not kept")
     if not rebuilt and not added:
         return []
-    return _refresh(
-        conn,
-        rebuilt,
-        owners=owners,
-        added=added or None,
-        # none given (or none at all): the months whole, a superset
-        phenomena=sorted(set(phenomena)) if phenomena and rebuilt else None,
-    )
+    try:
+        return _refresh(
+            conn,
+            rebuilt,
+            owners=owners,
+            added=added or None,
+            # none given (or none at all): the months whole, a superset
+            phenomena=sorted(set(phenomena)) if phenomena and rebuilt else None,
+            corrected=sorted(set(corrected)) if corrected and rebuilt else None,
+        )
+    finally:
+        if corrected:
+            rollup_delta.forget_old_signals(conn)  # read: a later correction keeps its own
 
 
 def _refresh(
@@ -266,6 +279,7 @@ def _refresh(
     owners: list[str] | None = None,
     added: list[int] | None = None,
     phenomena: list[str] | None = None,
+    corrected: list[int] | None = None,
 ) -> list[RefreshResult]:
     results = []
     conn.execute(text(LOCK))  # one refresh or recount at a time (rollup_sql.LOCK)
@@ -288,10 +302,22 @@ def _refresh(
     narrowed = bool(months) and phenomena is not None
     # source rollup -> the keys whose rows changed in the months (None: any of them)
     changed: dict[str, list[object] | None] = {}
+    # the signals whose rows the ADDITIVE rollups take in signed (new ones and corrected ones)
+    signed = sorted({*(added or []), *corrected}) if months and corrected else None
     for name in ROLLUPS:
         began = time.perf_counter()
         if name == SLOTTED:
             _give_slots(conn, months, merges.get(SOURCES[name], {}).get("months"))
+        if signed is not None and name in ADDITIVE:
+            result = _refresh_signed(
+                conn, name, params, merges.get(name), signed=signed, corrected=corrected or []
+            )
+            if narrowed and name in _WATCHED:
+                # the rollup narrowed by this key rebuilds, in the months, the keys touched
+                changed[name] = rollup_delta.touched(conn, name, _WATCHED[name], months or [])
+            record_refresh(conn, name, source_rows, result.rows)
+            results.append(result)
+            continue
         deleted = inserted = 0
         key = NARROWED_BY.get(name) if narrowed else None
         keys = changed.get(SOURCES[name], []) if key else None
@@ -340,6 +366,34 @@ def _refresh(
         merged = merges.get("rollup_entity_month", {}).get("months")
         entity_counts.mark_stale(conn, [*months, *(merged if isinstance(merged, list) else [])])
     return results
+
+
+def _refresh_signed(
+    conn: Connection,
+    name: str,
+    params: dict[str, object],
+    merge: dict[str, object] | None,
+    *,
+    signed: list[int],
+    corrected: list[int],
+) -> RefreshResult:
+    """An ADDITIVE rollup after a correction: its signed rows merged (the corrected signals' old
+    rows out, theirs and the new signals' rows in), nothing rebuilt."""
+    began = time.perf_counter()
+    if merge is not None and name in _FEEDING:
+        _delta(conn, name, merge)  # the new signals' rows, for the rollup rebuilt from this one
+    rollup_delta.signed(
+        conn,
+        name,
+        ROLLUPS[name],
+        params,
+        source=SOURCES.get(name),
+        new=signed,
+        corrected=corrected,
+    )
+    inserted, deleted = rollup_delta.merge(conn, name, ROLLUPS[name], f"signed_{name}")
+    rows = rows_after(conn, name, deleted, inserted)
+    return RefreshResult(name, rows, time.perf_counter() - began)
 
 
 def _merges(
@@ -412,12 +466,16 @@ def _bounds(months: list[dt.date] | None, name: str = "") -> dict[str, object]:
 
 
 def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
-    """Add the new signals' rows to the rollup: its SQL restricted to them (a rollup built from
-    another reads that one's new rows) into a temporary table, merged into the rollup on its
-    grain. Returns how many rows are new in the rollup."""
+    """Add the new signals' rows to the rollup (`_delta`), merged on its grain. Returns how many
+    rows are new in the rollup."""
+    return rollup_delta.merge(conn, name, ROLLUPS[name], _delta(conn, name, params))[0]
+
+
+def _delta(conn: Connection, name: str, params: dict[str, object]) -> str:
+    """`delta_<name>`: the new signals' rows of the rollup, its SQL restricted to them (a rollup
+    built from another reads that one's new rows) into a temporary table; returns its name."""
     delta = f"delta_{name}"
-    sql = rollup_sql(name)
-    sql = replace_once(sql, f"insert into {name} (", f"insert into {delta} (")
+    sql = rollup_delta.into(rollup_sql(name), name, delta)
     if name in SOURCES:
         source = SOURCES[name]
         sql = replace_once(sql, f"from {source} as ", f"from delta_{source} as ")
@@ -435,34 +493,7 @@ def _merge(conn: Connection, name: str, params: dict[str, object]) -> int:
             text(f"delete from {delta} where {done}"),  # noqa: S608
             {"rebuilt": params["rebuilt"], "rebuilt_keys": params["rebuilt_keys"]},
         )
-    grain = ROLLUPS[name]
-    columns = conn.scalars(
-        text(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'public' and table_name = :t order by ordinal_position"
-        ),
-        {"t": name},
-    ).all()
-    merge = ", ".join(
-        f"{c} = " + _MERGE.get(c, _SUM).format(c=c) for c in columns if c not in grain
-    )
-    listed = ", ".join(columns)
-    return int(
-        conn.scalar(
-            text(
-                f"""
-                with merged as (
-                    insert into {name} as old ({listed})
-                    select {listed} from {delta}
-                    on conflict ({", ".join(grain)}) do update set {merge}
-                    returning (xmax = 0) as fresh
-                )
-                select count(*) filter (where fresh) from merged
-                """  # noqa: S608
-            )
-        )
-        or 0
-    )
+    return delta
 
 
 def _delete(conn: Connection, name: str, params: dict[str, object], *, bulk: bool) -> int:

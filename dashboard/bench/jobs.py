@@ -53,7 +53,9 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
     path runs (rollups.refresh_months for that agency, the new signals merged); then the same
     delivery with one correction in the last month, which rebuilds that month and phenomenon for
     the agency; then with corrections of a tenth as many of its signals across the three months
-    and most phenomena (a re-delivery), which rebuilds the agency's months. After each refresh,
+    and most phenomena (a re-delivery), which rebuilds the agency's months. The corrected signals
+    are kept as they were first, as the delivery path does: the rollups that only count and sum
+    take their old rows out instead of rebuilding (rollups.ADDITIVE). After each refresh,
     the recount of the distinct-entity counts that follows a delivery's commit, timed apart.
     Last, the first delivery of new months: the copies moved three months on, past the last.
     Each in a transaction rolled back; the id sequence is put back after (bench a warehouse
@@ -75,23 +77,31 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
                     conn, agency=agency, first=first, n=options.refresh_signals
                 )
                 inserted = time.perf_counter() - began
-                rebuilt, phenomena = [], []
+                rebuilt: list[dt.date] = []
+                phenomena: list[str] = []
+                ids: list[int] = []
                 if corrected == "new months":
                     bench_sql.move_to_next_months(conn, added, 3)
                 if corrected == "one":
-                    rebuilt = months[-1:]
-                    phenomena = [
-                        bench_sql.correct_one_signal(conn, agency=agency, month=months[-1])
-                    ]
+                    ids = [bench_sql.first_signal(conn, agency=agency, month=months[-1])]
                 elif corrected == "many":
-                    many, rebuilt, phenomena = bench_sql.correct_many_signals(
+                    ids = bench_sql.spread_signals(
                         conn, agency=agency, first=first, n=max(1, options.refresh_signals // 10)
                     )
-                    figures["corrections"] = many
+                if ids:
+                    # kept as they were, then corrected: as the delivery path does
+                    rebuilt, phenomena = bench_sql.correct_signals(conn, ids)
+                if corrected == "many":
+                    figures["corrections"] = len(ids)
                     figures["corrected_phenomena"] = len(phenomena)
                 began = time.perf_counter()
                 results = rollups.refresh_months(
-                    conn, rebuilt, owners=[agency], added=added, phenomena=phenomena
+                    conn,
+                    rebuilt,
+                    owners=[agency],
+                    added=added,
+                    phenomena=phenomena,
+                    corrected=ids or None,
                 )
                 refreshed = time.perf_counter() - began
                 # the step after the delivery's commit: the distinct-entity counts recounted

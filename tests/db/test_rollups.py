@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from warehouse import entity_counts, rollups
+from warehouse import entity_counts, rollup_delta, rollups
 from warehouse.rollups import ROLLUPS
 from warehouse.scoring import quality_params
 
@@ -486,12 +486,15 @@ def test_a_refresh_for_one_agency_equals_a_full_rebuild(warehouse):
     _assert_the_same(warehouse, sequence, incremental, full)
 
 
-def _a_delivery_with_a_correction(conn) -> tuple[str, list[int], list, list[str]]:
+def _a_delivery_with_a_correction(
+    conn, *, keep_old: bool = False
+) -> tuple[str, list[int], list, list[str], list[int]]:
     """A delivery in the test's transaction: 300 new signals of the agency's last three months
     (some with rows the rollups lack: another handling code and map cell, a new facilitator),
     and a correction that moves one of its older signals into the last month, to another
-    phenomenon, map cell and facilitator. Returns the agency, the new signals' ids, the months
-    and the phenomena the correction touched."""
+    phenomenon, map cell and facilitator (keep_old: kept as it was before, for the signed
+    refresh). Returns the agency, the new signals' ids, the months and the phenomena the
+    correction touched, and the corrected signal's id."""
     from warehouse import bench_sql
 
     months, agency = _a_delivery_s_months_and_agency(conn)
@@ -539,6 +542,8 @@ def _a_delivery_with_a_correction(conn) -> tuple[str, list[int], list, list[str]
         ),
         {"ids": added, "p": older.phenomenon_code},
     ).one()
+    if keep_old:
+        rollup_delta.keep_old_signals(conn, [older.id])
     conn.execute(
         text(
             "update signal set observed_on = :to, reported_at = :to + interval '1 day', "
@@ -555,16 +560,36 @@ def _a_delivery_with_a_correction(conn) -> tuple[str, list[int], list, list[str]
         ),
         {"id": older.id},
     )
-    return agency, added, [older.month, months[-1]], [older.phenomenon_code, other.phenomenon_code]
+    return (
+        agency,
+        added,
+        [older.month, months[-1]],
+        [older.phenomenon_code, other.phenomenon_code],
+        [older.id],
+    )
 
 
 @pytest.mark.parametrize(
-    ("narrowed", "limit"),
-    [(False, None), (True, None), (True, 0)],
-    ids=["months", "months-and-phenomena", "months-and-phenomena-past-the-key-limit"],
+    ("narrowed", "limit", "signed"),
+    [
+        (False, None, False),
+        (True, None, False),
+        (True, 0, False),
+        (False, None, True),
+        (True, None, True),
+        (True, 0, True),
+    ],
+    ids=[
+        "months",
+        "months-and-phenomena",
+        "months-and-phenomena-past-the-key-limit",
+        "signed-months",
+        "signed-months-and-phenomena",
+        "signed-months-and-phenomena-past-the-key-limit",
+    ],
 )
 def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(
-    warehouse, monkeypatch, narrowed, limit
+    warehouse, monkeypatch, narrowed, limit, signed
 ):
     # A delivery's new signals are added to the rollups' rows (their own rows merged on the
     # grain: counts and sums added, sets united), while the months of its corrections are rebuilt
@@ -572,19 +597,26 @@ def test_a_delivery_s_new_signals_merged_equal_a_full_rebuild(
     # phenomenon, and only the changed facilitators and map cells in those built from another
     # without it; new signals of other phenomena in those months are merged there, and counted
     # by the rebuild of the others; past NARROW_LIMIT changed keys those rebuild their months
-    # whole). Every rollup must equal a full rebuild of the same signals. Rolled back.
+    # whole). Signed: the corrected signal was kept as it was, and the rollups that only count
+    # and sum (ADDITIVE) take its old rows out and add its new ones and the new signals' instead
+    # of rebuilding (a grain row it leaves may fall to zero and go). Every rollup must equal a
+    # full rebuild of the same signals. Rolled back.
     if limit is not None:
         monkeypatch.setattr(rollups, "NARROW_LIMIT", limit)
     sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
-        agency, added, months, phenomena = _a_delivery_with_a_correction(conn)
+        agency, added, months, phenomena, corrected = _a_delivery_with_a_correction(
+            conn, keep_old=signed
+        )
         rollups.refresh_months(
             conn,
             months,
             owners=[agency],
             added=added,
             phenomena=phenomena if narrowed else None,
+            corrected=corrected if signed else None,
         )
+        assert not rollup_delta.kept(conn)  # the refresh read the old versions, and let go
         merged, full = _and_a_full_rebuild(conn, tx)
     _assert_the_same(warehouse, sequence, merged, full)
 
@@ -598,7 +630,7 @@ def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
     count = "select count(*) from {name} where month = :m and xmin <> pg_current_xact_id()::xid"
     with warehouse.engine.connect() as conn, conn.begin() as tx:
         try:
-            agency, added, months, phenomena = _a_delivery_with_a_correction(conn)
+            agency, added, months, phenomena, _ = _a_delivery_with_a_correction(conn)
             # the correction's older month: no new signals there, only the correction (for a
             # rollup per quarter, its quarter)
             month = {name: rollups._periods(name, [months[0]])[0] for name in rollups.NARROWED_BY}
@@ -617,6 +649,100 @@ def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
 
     with warehouse.engine.begin() as conn:
         bench_sql.restore_sequence(conn, sequence)
+
+
+def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
+    # With the corrected signal kept as it was, the rollups that only count and sum (ADDITIVE)
+    # rewrite, in the correction's older month, only the rows its old version counted in (its
+    # place, node, codes and entities), not the agency's phenomenon there, as a rebuild does
+    # (test above the last: the result is exact). A row this transaction rewrote carries its id
+    # (xmin). Rolled back.
+    sequence = _signal_sequence(warehouse)
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        try:
+            agency, added, months, phenomena, corrected = _a_delivery_with_a_correction(
+                conn, keep_old=True
+            )
+            old = conn.execute(text("select * from old_signal")).mappings().one()
+            entities = conn.scalars(text("select entity_id from old_signal_entity")).all()
+            rollups.refresh_months(
+                conn,
+                months,
+                owners=[agency],
+                added=added,
+                phenomena=phenomena,
+                corrected=corrected,
+            )
+            for name in rollups.ADDITIVE:
+                # rewritten rows of the month that the old version did not count in
+                same = [f"{c} is not distinct from :{c}" for c in ROLLUPS[name] if c in old]
+                if "entity_id" in ROLLUPS[name]:
+                    same.append("entity_id = any(:entities)")
+                others = conn.scalar(
+                    text(
+                        f"select count(*) from {name} where month = :month "
+                        "and xmin = pg_current_xact_id()::xid "
+                        f"and not ({' and '.join(same)})"
+                    ),
+                    {**old, "month": months[0], "entities": entities},
+                )
+                assert others == 0, name
+            # what a rebuild would have rewritten: the agency's other rows of the phenomenon
+            rebuilt = conn.scalar(
+                text(
+                    "select count(*) from rollup_entity_month where month = :m "
+                    "and owner_agency = :a and phenomenon_code = :p "
+                    "and entity_id <> all(:entities)"
+                ),
+                {"m": months[0], "a": agency, "p": old["phenomenon_code"], "entities": entities},
+            )
+            assert rebuilt > 0
+        finally:
+            tx.rollback()
+    from warehouse import bench_sql
+
+    with warehouse.engine.begin() as conn:
+        bench_sql.restore_sequence(conn, sequence)
+
+
+def test_corrected_signals_without_their_old_versions_are_refused(warehouse):
+    # Without the kept old versions the signed rows would count a corrected signal twice: the
+    # refresh fails instead; and a second copy in the same transaction would hide the first.
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        try:
+            signal, month = conn.execute(
+                text("select id, date_trunc('month', observed_on)::date from signal limit 1")
+            ).one()
+            with pytest.raises(RuntimeError, match="not kept"):
+                rollups.refresh_months(conn, [month], corrected=[signal])
+            rollup_delta.keep_old_signals(conn, [signal])
+            with pytest.raises(RuntimeError, match="kept already"):
+                rollup_delta.keep_old_signals(conn, [signal])
+        finally:
+            tx.rollback()
+
+
+def test_the_additive_rollups_hold_only_counts_and_sums(warehouse):
+    # A maximum, a mask or a set cannot be taken back: a rollup with one of those taken for
+    # additive would keep a corrected signal's old value.
+    with warehouse.engine.connect() as conn:
+        for name in rollups.ADDITIVE:
+            types = dict(
+                conn.execute(
+                    text(
+                        "select column_name, data_type from information_schema.columns "
+                        "where table_schema = 'public' and table_name = :t"
+                    ),
+                    {"t": name},
+                ).all()
+            )
+            others = {c: t for c, t in types.items() if c not in ROLLUPS[name]}
+            assert "signal_count" in others, name
+            for column, kind in others.items():
+                if column in rollup_delta.ALONG:
+                    continue
+                assert kind in {"integer", "bigint", "numeric"}, (name, column, kind)
+                assert not column.startswith(("last_", "max_", "min_")), (name, column)
 
 
 @pytest.mark.parametrize("rollup", [name for name, grain in ROLLUPS.items() if grain[0] == "month"])

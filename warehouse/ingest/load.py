@@ -291,7 +291,13 @@ def _apply(
     batch_id = _open_batch(conn, agency, file_name, prepared.fmt, prepared.sha)
     step("loading", 0.5)
     counts = apply_batch(
-        conn=conn, agency=agency, batch_id=batch_id, batch=prepared.batch, resolved=resolved
+        conn=conn,
+        agency=agency,
+        batch_id=batch_id,
+        batch=prepared.batch,
+        resolved=resolved,
+        # the refresh below takes the corrected signals' old rows out of the rollups
+        keep_old=refresh_rollups,
     )
     _store_quarantine(conn, batch_id, prepared.quarantine)
     report = Report(
@@ -310,13 +316,15 @@ def _apply(
     _close_batch(conn, report)
     if refresh_rollups:
         step("rollups", 0.9)
-        # Corrections rebuild their months and phenomena for the agency; new signals are merged.
+        # Corrections rebuild their months and phenomena for the agency (the rollups that only
+        # count and sum take their old rows out instead); new signals are merged.
         rollups.refresh_months(
             conn,
             counts.months,
             owners=[agency],
             added=counts.added,
             phenomena=counts.phenomena,
+            corrected=counts.corrected,
         )
     step("done", 1.0)
     return report

@@ -23,6 +23,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from warehouse import rollup_delta
 from warehouse.ingest import stage
 from warehouse.ingest.batch import Batch
 
@@ -196,6 +197,8 @@ select count(*) filter (where changed) as updated, count(*) filter (where not ch
 from ingest_match
 """
 
+_CORRECTED = "select signal_id from ingest_match where changed"
+
 # The months and phenomena a correction moved a signal out of or into: the rollups rebuild them
 # for the agency.
 _CHANGED_MONTHS = """
@@ -220,6 +223,7 @@ class Counts:
     months: list[dt.date]  # of the corrected signals, before and after
     phenomena: list[str]  # the same
     added: list[int]  # ids of the new signals, in line order
+    corrected: list[int] = field(default_factory=list)  # ids of the corrected signals
 
 
 # The delivered fields of a new signal as COPY writes them (id, owner and network come later).
@@ -233,9 +237,12 @@ def apply_batch(
     batch_id: int,
     batch: Batch,
     resolved: Resolved | None = None,
+    keep_old: bool = False,
 ) -> Counts:
     """Move a prepared batch into the warehouse, inside the caller's transaction (`resolved`:
-    the entities the loader's earlier batches resolved, see Resolved)."""
+    the entities the loader's earlier batches resolved, see Resolved). keep_old: the corrected
+    signals are kept as they were before the update (rollup_delta.keep_old_signals), for the
+    refresh the caller runs in the same transaction."""
     network = _networks(conn, batch.table.column("network_code").to_pandas())
     known, ids = _write_new_signals(conn, agency, batch, network)
     # Entities last but one: creating an identified entity makes another agency's load that
@@ -254,14 +261,21 @@ def apply_batch(
         signals=batch.table.filter(pa.array(known)),
         links=batch.links[linked].assign(entity_id=entity[linked]),
     )
+    corrected: list[int] = []
     for sql in (_MATCH, _HISTORY, _UPDATE):
+        if sql is _UPDATE:
+            corrected = sorted(conn.scalars(text(_CORRECTED)).all())
+            if keep_old and corrected:
+                rollup_delta.keep_old_signals(conn, corrected)
         for statement in sql.split(";\n"):
             if statement.strip():
                 conn.execute(text(statement), {"agency": agency, "batch": batch_id})
     row = conn.execute(text(_MATCH_COUNTS)).one()
     months = sorted(conn.scalars(text(_CHANGED_MONTHS)).all())
     phenomena = sorted(conn.scalars(text(_CHANGED_PHENOMENA)).all())
-    return Counts(len(added), int(row.updated), int(row.unchanged), months, phenomena, added)
+    return Counts(
+        len(added), int(row.updated), int(row.unchanged), months, phenomena, added, corrected
+    )
 
 
 def _networks(conn: Connection, codes: pd.Series) -> np.ndarray:

@@ -1,0 +1,212 @@
+"""Rows added to a rollup on its grain instead of rebuilt: a delivery's new signals (counts and
+sums added, sets united), and a correction's signed rows (its signals' old rows taken out, their
+new rows put in) for the rollups that hold nothing but counts and sums. warehouse/rollups.py
+decides which rollup takes which; this module builds the rows and merges them.
+
+A correction's old rows come from a copy of its signals as they were (`keep_old_signals`, taken
+in the delivery's transaction before the update): the rollup's own SQL run on that copy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, text
+
+from warehouse.rollup_sql import replace_once, rollup_sql
+
+# The copy of corrected signals and their entity links, before the correction (temporary: the
+# caller's transaction, or the refresh that reads it, drops it).
+OLD_SIGNAL = "old_signal"
+OLD_LINKS = "old_signal_entity"
+
+# How the rows of new signals merge into a rollup row of the same grain (`old`: the row there,
+# `excluded`: the new signals' row). Every column not named here and not in the grain is a count
+# or a sum, and adds up; a test checks the result against a full rebuild.
+_UNION = "array(select distinct u from unnest(old.{c} || excluded.{c}) as u order by u)"
+_MERGE = {
+    "region_code": "excluded.{c}",  # follows the municipality in the grain
+    "facilitator_category": "greatest(old.{c}, excluded.{c})",
+    "last_reported_at": "greatest(old.{c}, excluded.{c})",
+    "agency_bits": "old.{c} | excluded.{c}",
+    # masks of the entity's networks (facilitator_network_slot, migration 0022)
+    "network_bits": "old.{c} | excluded.{c}",
+    "own_network_bits": "old.{c} | excluded.{c}",
+    # sorted distinct id arrays: their union
+    "entity_ids": _UNION,
+    "network_ids": _UNION,
+    "own_network_ids": _UNION,
+}
+_SUM = "coalesce(old.{c} + excluded.{c}, old.{c}, excluded.{c})"  # a sum of nulls stays null
+# Columns outside the grain that ride along with it (every row of a grain has the same): a
+# rollup whose other columns are all counts and sums can take rows out (ADDITIVE in rollups.py).
+ALONG = frozenset({"region_code", "facilitator_category"})
+
+
+def columns(conn: Connection, name: str) -> list[str]:
+    """The rollup's columns, in table order."""
+    return list(
+        conn.scalars(
+            text(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'public' and table_name = :t order by ordinal_position"
+            ),
+            {"t": name},
+        ).all()
+    )
+
+
+def into(sql: str, name: str, table: str) -> str:
+    """The rollup's SQL writing its rows into `table` instead."""
+    return replace_once(sql, f"insert into {name} (", f"insert into {table} (")
+
+
+def merge(conn: Connection, name: str, grain: tuple[str, ...], table: str) -> tuple[int, int]:
+    """Merge the rows of `table` (the rollup's columns, one row per grain at most) into the
+    rollup on its grain. Rows whose count falls to zero (a correction's rows taken out) go.
+    Returns how many rows are new in the rollup and how many went."""
+    listed = columns(conn, name)
+    update = ", ".join(
+        f"{c} = " + _MERGE.get(c, _SUM).format(c=c) for c in listed if c not in grain
+    )
+    emptied = "signal_count = 0" if "signal_count" in listed else "false"
+    # Table and column names come from the rollup modules' constants and the catalogue.
+    row = conn.execute(
+        text(
+            f"""
+            with merged as (
+                insert into {name} as old ({", ".join(listed)})
+                select {", ".join(listed)} from {table}
+                on conflict ({", ".join(grain)}) do update set {update}
+                returning (xmax = 0) as fresh, ctid, {emptied} as empty
+            )
+            select count(*) filter (where fresh) as fresh,
+                   array_agg(ctid::text) filter (where empty) as empty
+            from merged
+            """  # noqa: S608
+        )
+    ).one()
+    gone = 0
+    if row.empty:
+        gone = conn.execute(
+            text(f"delete from {name} where ctid = any(cast(:t as tid[]))"),  # noqa: S608
+            {"t": row.empty},
+        ).rowcount
+    return int(row.fresh or 0), int(gone)
+
+
+def keep_old_signals(conn: Connection, ids: list[int]) -> None:
+    """A copy of these signals and their entity links as they are now, before a correction
+    changes them in the caller's transaction: the refresh that follows (rollups.refresh_months
+    with `corrected`) takes their rows out of the rollups that only count and sum."""
+    if kept(conn):
+        # a second copy would hide the first one's signals from the refresh: fail, not miscount
+        raise RuntimeError("old signals are kept already: refresh the rollups first")
+    conn.execute(
+        text(
+            f"create temp table {OLD_SIGNAL} on commit drop as "  # noqa: S608 (constants)
+            "select * from signal where id = any(:ids)"
+        ),
+        {"ids": ids},
+    )
+    conn.execute(
+        text(
+            f"create temp table {OLD_LINKS} on commit drop as "  # noqa: S608 (constants)
+            "select * from signal_entity where signal_id = any(:ids)"
+        ),
+        {"ids": ids},
+    )
+
+
+def kept(conn: Connection) -> bool:
+    """Whether this transaction holds a copy of old signals (keep_old_signals)."""
+    return conn.scalar(text(f"select to_regclass('pg_temp.{OLD_SIGNAL}') is not null")) is True
+
+
+def forget_old_signals(conn: Connection) -> None:
+    conn.execute(text(f"drop table if exists {OLD_SIGNAL}, {OLD_LINKS}"))
+
+
+def on_old_signals(sql: str) -> str:
+    """A rollup's SQL reading the kept copy of old signals (and their links) instead."""
+    sql, found = re.subn(r"\bsignal as s\b", f"{OLD_SIGNAL} as s", sql)
+    if found != 1:
+        raise RuntimeError(f"rollup SQL: expected 'signal as s' once, found it {found} times")
+    sql, found = re.subn(r"\bsignal_entity as l\b", f"{OLD_LINKS} as l", sql)
+    if found > 1:
+        raise RuntimeError(
+            f"rollup SQL: expected 'signal_entity as l' once, found it {found} times"
+        )
+    return sql
+
+
+def signed(
+    conn: Connection,
+    name: str,
+    grain: tuple[str, ...],
+    params: dict[str, object],
+    *,
+    source: str | None,
+    new: list[int],
+    corrected: list[int],
+) -> None:
+    """`signed_<name>`: what changes in the rollup, one row per grain, counts and sums with a
+    sign: the rows of the `new` signals as they are now (a delivery's new and corrected ones)
+    less those of the `corrected` ones as kept before (keep_old_signals). For a rollup built from
+    another (`source`), that one's signed rows run through its SQL. Grains whose counts and sums
+    all net to zero are left out. `touched_<name>` keeps every row before netting (for the
+    keys a correction touched, `touched`)."""
+    sql = rollup_sql(name)
+    plus, minus, out = f"touched_{name}", f"minus_{name}", f"signed_{name}"
+    listed = columns(conn, name)
+    conn.execute(text(f"drop table if exists {plus}, {minus}, {out}"))
+    for table in (plus, minus):
+        conn.execute(text(f"create temp table {table} (like {name}) on commit drop"))
+    # every month, every owner and phenomenon: the signals' ids (or the source's rows) restrict
+    bound = {**params, "months": None, "lo": None, "hi": None}
+    bound |= {"owners": None, "phenomena": None, "keys": None}
+    if source is not None:
+        sql = replace_once(sql, f"from {source} as ", f"from signed_{source} as ")
+        conn.execute(text(into(sql, name, plus)), bound)
+    else:
+        conn.execute(text(into(sql, name, plus)), {**bound, "added": new})
+        old = on_old_signals(into(sql, name, minus))
+        conn.execute(text(old), {**bound, "added": corrected})
+    kept_columns = ", ".join(
+        c if c in grain else (f"max({c}) as {c}" if c in ALONG else f"sum({c}) as {c}")
+        for c in listed
+    )
+    negated = ", ".join(c if c in grain or c in ALONG else f"-{c}" for c in listed)
+    nonzero = " or ".join(
+        f"coalesce(sum({c}), 0) <> 0" for c in listed if c not in grain and c not in ALONG
+    )
+    conn.execute(
+        text(
+            f"""
+            create temp table {out} on commit drop as
+            select {kept_columns}
+            from (
+                select {", ".join(listed)} from {plus}
+                union all
+                select {negated} from {minus}
+            ) as rows
+            group by {", ".join(grain)}
+            having {nonzero}
+            """  # noqa: S608 (names from the constants and the catalogue)
+        )
+    )
+    # the minus rows join the touched ones: the keys a correction touched, either side
+    conn.execute(text(f"insert into {plus} select * from {minus}"))  # noqa: S608
+
+
+def touched(conn: Connection, name: str, key: str, months: Sequence[object]) -> list[object]:
+    """The values of `key` of every row `signed` made for the rollup in these months (before
+    netting: a grain whose rows cancel out still had its key's rows moved about)."""
+    return list(
+        conn.scalars(
+            text(
+                f"select distinct {key} from touched_{name} where month = any(:m)"  # noqa: S608
+            ),
+            {"m": months},
+        )
+    )
