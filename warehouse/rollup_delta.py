@@ -147,15 +147,14 @@ def signed(
     params: dict[str, object],
     *,
     source: str | None,
-    new: list[int],
     corrected: list[int],
 ) -> None:
-    """`signed_<name>`: what changes in the rollup, one row per grain, counts and sums with a
-    sign: the rows of the `new` signals as they are now (a delivery's new and corrected ones)
-    less those of the `corrected` ones as kept before (keep_old_signals). For a rollup built from
-    another (`source`), that one's signed rows run through its SQL. Grains whose counts and sums
-    all net to zero are left out. `touched_<name>` keeps every row before netting (for the
-    keys a correction touched, `touched`)."""
+    """`signed_<name>`: what the corrections change in the rollup, one row per grain, counts
+    and sums with a sign: the rows of the `corrected` signals as they are now less their rows
+    as kept before (keep_old_signals). For a rollup built from another (`source`), that one's
+    signed rows run through its SQL. Grains whose counts and sums all net to zero are left out.
+    `touched_<name>` keeps every row before netting (for the keys a correction touched,
+    `touched`)."""
     sql = rollup_sql(name)
     plus, minus, out = f"touched_{name}", f"minus_{name}", f"signed_{name}"
     listed = columns(conn, name)
@@ -169,7 +168,7 @@ def signed(
         sql = replace_once(sql, f"from {source} as ", f"from signed_{source} as ")
         conn.execute(text(into(sql, name, plus)), bound)
     else:
-        conn.execute(text(into(sql, name, plus)), {**bound, "added": new})
+        conn.execute(text(into(sql, name, plus)), {**bound, "added": corrected})
         old = on_old_signals(into(sql, name, minus))
         conn.execute(text(old), {**bound, "added": corrected})
     kept_columns = ", ".join(

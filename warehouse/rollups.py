@@ -200,8 +200,6 @@ ADDITIVE = frozenset(
         "rollup_h3_viewer_month",
     }
 )
-# Additive rollups that a rollup rebuilt from them reads the new signals' rows of (its merge).
-_FEEDING = frozenset(SOURCES[n] for n in SOURCES if n not in ADDITIVE) & ADDITIVE
 
 
 @dataclass(frozen=True)
@@ -297,23 +295,25 @@ def _refresh(
         "keys": None,
         **quality_params(),
     }
-    merges = _merges(conn, params, months or [], owners, added, phenomena)
+    # a correction's old rows taken out of the ADDITIVE rollups (their signed rows)
+    signed = bool(months) and bool(corrected)
+    if signed:
+        merges = _merges_all(conn, params, owners, added)
+    else:
+        merges = _merges(conn, params, months or [], owners, added, phenomena)
     # a correction's refresh: the rollups in NARROWED_BY rebuild only the changed keys
     narrowed = bool(months) and phenomena is not None
     # source rollup -> the keys whose rows changed in the months (None: any of them)
     changed: dict[str, list[object] | None] = {}
-    # the signals whose rows the ADDITIVE rollups take in signed (new ones and corrected ones)
-    signed = sorted({*(added or []), *corrected}) if months and corrected else None
     for name in ROLLUPS:
         began = time.perf_counter()
         if name == SLOTTED:
             _give_slots(conn, months, merges.get(SOURCES[name], {}).get("months"))
-        if signed is not None and name in ADDITIVE:
-            result = _refresh_signed(
-                conn, name, params, merges.get(name), signed=signed, corrected=corrected or []
-            )
+        if signed and name in ADDITIVE:
+            result = _refresh_signed(conn, name, params, merges.get(name), corrected or [])
             if narrowed and name in _WATCHED:
-                # the rollup narrowed by this key rebuilds, in the months, the keys touched
+                # the rollup narrowed by this key rebuilds, in the months, the keys the
+                # corrections touched (the new signals' rows are merged there)
                 changed[name] = rollup_delta.touched(conn, name, _WATCHED[name], months or [])
             record_refresh(conn, name, source_rows, result.rows)
             results.append(result)
@@ -348,10 +348,15 @@ def _refresh(
                 conn.execute(text(f"analyze {name}"))
         merge = merges.get(name)
         if merge is not None:
-            if key:
-                # the rows rebuilt above (those keys, or the months whole) counted the new
-                # signals already
-                merge = {**merge, "rebuilt": params["months"], "rebuilt_keys": keys}
+            if key or signed:
+                # the rows rebuilt above (those keys, or the months whole; signed: of those
+                # phenomena) counted the new signals already
+                merge = {
+                    **merge,
+                    "rebuilt": params["months"],
+                    "rebuilt_keys": keys,
+                    "rebuilt_phenomena": phenomena if signed and name in BY_PHENOMENON else None,
+                }
             inserted += _merge(conn, name, merge)
         rows = inserted if months is None else rows_after(conn, name, deleted, inserted)
         record_refresh(conn, name, source_rows, rows)
@@ -373,27 +378,44 @@ def _refresh_signed(
     name: str,
     params: dict[str, object],
     merge: dict[str, object] | None,
-    *,
-    signed: list[int],
     corrected: list[int],
 ) -> RefreshResult:
-    """An ADDITIVE rollup after a correction: its signed rows merged (the corrected signals' old
-    rows out, theirs and the new signals' rows in), nothing rebuilt."""
+    """An ADDITIVE rollup after a correction: nothing rebuilt; the new signals' rows merged, and
+    the corrections' signed rows (their old rows out, their new ones in)."""
     began = time.perf_counter()
-    if merge is not None and name in _FEEDING:
-        _delta(conn, name, merge)  # the new signals' rows, for the rollup rebuilt from this one
-    rollup_delta.signed(
-        conn,
-        name,
-        ROLLUPS[name],
-        params,
-        source=SOURCES.get(name),
-        new=signed,
-        corrected=corrected,
-    )
-    inserted, deleted = rollup_delta.merge(conn, name, ROLLUPS[name], f"signed_{name}")
-    rows = rows_after(conn, name, deleted, inserted)
+    inserted = _merge(conn, name, merge) if merge is not None else 0
+    grain = ROLLUPS[name]
+    source = SOURCES.get(name)
+    rollup_delta.signed(conn, name, grain, params, source=source, corrected=corrected)
+    fresh, deleted = rollup_delta.merge(conn, name, grain, f"signed_{name}")
+    rows = rows_after(conn, name, deleted, inserted + fresh)
     return RefreshResult(name, rows, time.perf_counter() - began)
+
+
+def _merges_all(
+    conn: Connection,
+    params: dict[str, object],
+    owners: list[str] | None,
+    added: list[int] | None,
+) -> dict[str, dict[str, object]]:
+    """Per rollup, the parameters that merge every new signal (a refresh with corrections taken
+    out: the ADDITIVE rollups rebuild nothing; the others drop from the merge what they rebuilt,
+    `_delta`)."""
+    if not added:
+        return {}
+    months = list(
+        conn.scalars(
+            text(
+                "select distinct date_trunc('month', observed_on)::date from signal "
+                "where id = any(:ids) order by 1"
+            ),
+            {"ids": added},
+        )
+    )
+    return {
+        name: {**params, **_bounds(_periods(name, months), name), "owners": owners, "added": added}
+        for name in ROLLUPS
+    }
 
 
 def _merges(
@@ -489,9 +511,15 @@ def _delta(conn: Connection, name: str, params: dict[str, object]) -> str:
         done = "month = any(:rebuilt)"
         if params["rebuilt_keys"] is not None:
             done += f" and {NARROWED_BY[name]} = any(:rebuilt_keys)"
+        if params.get("rebuilt_phenomena") is not None:
+            done += " and phenomenon_code = any(:rebuilt_phenomena)"
         conn.execute(
             text(f"delete from {delta} where {done}"),  # noqa: S608
-            {"rebuilt": params["rebuilt"], "rebuilt_keys": params["rebuilt_keys"]},
+            {
+                "rebuilt": params["rebuilt"],
+                "rebuilt_keys": params["rebuilt_keys"],
+                "rebuilt_phenomena": params.get("rebuilt_phenomena"),
+            },
         )
     return delta
 
