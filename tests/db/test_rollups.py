@@ -792,3 +792,18 @@ def test_a_signal_linked_to_an_entity_in_two_roles_counts_once(warehouse):
         finally:
             outer.rollback()
     pd.testing.assert_frame_equal(actual, expected)
+
+
+def test_every_rollup_leaves_room_on_its_pages_for_a_merge(warehouse):
+    # A merge updates counts and sums of rows that exist; with room on the page the new version
+    # stays there and no index changes (migration 0023). A rollup added later needs it too.
+    with warehouse.engine.connect() as conn:
+        options = dict(
+            conn.execute(
+                text("select relname, reloptions from pg_class where relname = any(:names)"),
+                {"names": list(ROLLUPS)},
+            ).all()
+        )
+    assert set(options) == set(ROLLUPS)
+    for name, option in options.items():
+        assert "fillfactor=90" in (option or []), name
