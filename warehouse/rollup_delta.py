@@ -209,3 +209,16 @@ def touched(conn: Connection, name: str, key: str, months: Sequence[object]) -> 
             {"m": months},
         )
     )
+
+
+def netted(conn: Connection, name: str, column: str, months: Sequence[object]) -> list[object]:
+    """The values of `column` of the rows `signed` kept for the rollup in these months (after
+    netting: the grains whose counts or sums a correction changed)."""
+    return list(
+        conn.scalars(
+            text(
+                f"select distinct {column} from signed_{name} where month = any(:m)"  # noqa: S608
+            ),
+            {"m": months},
+        )
+    )

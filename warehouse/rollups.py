@@ -306,6 +306,8 @@ def _refresh(
     narrowed = bool(months) and phenomena is not None
     # source rollup -> the keys whose rows changed in the months (None: any of them)
     changed: dict[str, list[object] | None] = {}
+    # signed ADDITIVE rollup -> the phenomena of its rows the corrections changed in the months
+    moved: dict[str, list[object]] = {}
     for name in ROLLUPS:
         began = time.perf_counter()
         if name == SLOTTED:
@@ -316,6 +318,9 @@ def _refresh(
                 # the rollup narrowed by this key rebuilds, in the months, the keys the
                 # corrections touched (the new signals' rows are merged there)
                 changed[name] = rollup_delta.touched(conn, name, _WATCHED[name], months or [])
+            if name in BY_PHENOMENON:
+                # a rollup by phenomenon built from this one rebuilds only these
+                moved[name] = rollup_delta.netted(conn, name, "phenomenon_code", months or [])
             record_refresh(conn, name, source_rows, result.rows)
             results.append(result)
             continue
@@ -330,10 +335,15 @@ def _refresh(
             params |= _bounds(_periods(name, months), name)
         if key:
             changed[name] = keys  # what it rebuilds, for the rollup built from it
+        own_phenomena = phenomena if name in BY_PHENOMENON else None
+        if name in BY_PHENOMENON and SOURCES.get(name) in moved:
+            # built from a signed rollup: the phenomena whose rows there the corrections
+            # changed (none when they changed nothing it counts, e.g. only a severity)
+            own_phenomena = [p for p in moved[SOURCES[name]] if isinstance(p, str)]
         # nothing of the source changed in the months: nothing to rebuild (the merge follows)
-        if (months is None or months) and keys != []:
+        if (months is None or months) and keys != [] and own_phenomena != []:
             params["owners"] = owners if months is not None and name not in OWNERLESS else None
-            params["phenomena"] = phenomena if name in BY_PHENOMENON else None
+            params["phenomena"] = own_phenomena
             watched = _WATCHED.get(name) if narrowed else None
             if watched:
                 _keep_before(conn, name, params)
@@ -356,7 +366,7 @@ def _refresh(
                     **merge,
                     "rebuilt": params["months"],
                     "rebuilt_keys": keys,
-                    "rebuilt_phenomena": phenomena if signed and name in BY_PHENOMENON else None,
+                    "rebuilt_phenomena": own_phenomena if signed else None,
                 }
             inserted += _merge(conn, name, merge)
         rows = inserted if months is None else rows_after(conn, name, deleted, inserted)

@@ -705,6 +705,44 @@ def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
         bench_sql.restore_sequence(conn, sequence)
 
 
+def test_a_correction_of_severity_alone_leaves_the_entity_sets_alone(warehouse):
+    # Only the severity changes: the entity rollup's signed rows net to nothing, so the entity
+    # sets built from it rebuild nothing in the month (a rebuild would rewrite the phenomenon's
+    # rows there), while the severity sums follow. Every rollup equals a full rebuild. Rolled back.
+    sequence = _signal_sequence(warehouse)
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        months, agency = _a_delivery_s_months_and_agency(conn)
+        signal = conn.execute(
+            text(
+                "select s.id, s.phenomenon_code from signal s where owner_agency = :a "
+                "and observed_on >= :m and exists (select 1 from signal_entity l "
+                "where l.signal_id = s.id) order by id limit 1"
+            ),
+            {"a": agency, "m": months[-1]},
+        ).one()
+        rollup_delta.keep_old_signals(conn, [signal.id])
+        conn.execute(
+            text("update signal set severity = 6 - severity where id = :id"), {"id": signal.id}
+        )
+        rollups.refresh_months(
+            conn,
+            [months[-1]],
+            owners=[agency],
+            phenomena=[signal.phenomenon_code],
+            corrected=[signal.id],
+        )
+        rewritten = conn.scalar(
+            text(
+                "select count(*) from rollup_entity_set_month where month = :m "
+                "and xmin = pg_current_xact_id()::xid"
+            ),
+            {"m": months[-1]},
+        )
+        assert rewritten == 0
+        merged, full = _and_a_full_rebuild(conn, tx)
+    _assert_the_same(warehouse, sequence, merged, full)
+
+
 def test_corrected_signals_without_their_old_versions_are_refused(warehouse):
     # Without the kept old versions the signed rows would count a corrected signal twice: the
     # refresh fails instead; and a second copy in the same transaction would hide the first.
