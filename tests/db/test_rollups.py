@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -380,6 +383,22 @@ def _signal_sequence(warehouse) -> tuple[str, int, bool]:
     return sequence
 
 
+@contextlib.contextmanager
+def _rolled_back(warehouse) -> Iterator:
+    """A connection in a transaction that is rolled back, and the signal id sequence put back
+    after it (sequences ignore rollbacks)."""
+    from warehouse import bench_sql
+
+    sequence = _signal_sequence(warehouse)
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        try:
+            yield conn
+        finally:
+            tx.rollback()
+    with warehouse.engine.begin() as conn:
+        bench_sql.restore_sequence(conn, sequence)
+
+
 def _a_delivery_s_months_and_agency(conn) -> tuple[list, str]:
     """The last three months with signals, oldest first, and the agency owning most of them."""
     from warehouse import bench_sql
@@ -626,29 +645,21 @@ def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
     # in a correction's months, only the rows of the facilitators and map cells whose source
     # rows changed, not the months whole for every agency (test above: the result is exact).
     # A row this transaction rewrote carries its id (xmin). Rolled back.
-    sequence = _signal_sequence(warehouse)
     count = "select count(*) from {name} where month = :m and xmin <> pg_current_xact_id()::xid"
-    with warehouse.engine.connect() as conn, conn.begin() as tx:
-        try:
-            agency, added, months, phenomena, _ = _a_delivery_with_a_correction(conn)
-            # the correction's older month: no new signals there, only the correction (for a
-            # rollup per quarter, its quarter)
-            month = {name: rollups._periods(name, [months[0]])[0] for name in rollups.NARROWED_BY}
-            before = {
-                name: conn.scalar(text(count.format(name=name)), {"m": month[name]})
-                for name in rollups.NARROWED_BY
-            }
-            rollups.refresh_months(conn, months, owners=[agency], added=added, phenomena=phenomena)
-            for name, rows in before.items():
-                kept = conn.scalar(text(count.format(name=name)), {"m": month[name]})
-                assert rows > 50, name
-                assert 0.9 * rows <= kept < rows, (name, kept, rows)
-        finally:
-            tx.rollback()
-    from warehouse import bench_sql
-
-    with warehouse.engine.begin() as conn:
-        bench_sql.restore_sequence(conn, sequence)
+    with _rolled_back(warehouse) as conn:
+        agency, added, months, phenomena, _ = _a_delivery_with_a_correction(conn)
+        # the correction's older month: no new signals there, only the correction (for a
+        # rollup per quarter, its quarter)
+        month = {name: rollups._periods(name, [months[0]])[0] for name in rollups.NARROWED_BY}
+        before = {
+            name: conn.scalar(text(count.format(name=name)), {"m": month[name]})
+            for name in rollups.NARROWED_BY
+        }
+        rollups.refresh_months(conn, months, owners=[agency], added=added, phenomena=phenomena)
+        for name, rows in before.items():
+            kept = conn.scalar(text(count.format(name=name)), {"m": month[name]})
+            assert rows > 50, name
+            assert 0.9 * rows <= kept < rows, (name, kept, rows)
 
 
 def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
@@ -657,52 +668,44 @@ def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
     # place, node, codes and entities), not the agency's phenomenon there, as a rebuild does
     # (test above the last: the result is exact). A row this transaction rewrote carries its id
     # (xmin). Rolled back.
-    sequence = _signal_sequence(warehouse)
-    with warehouse.engine.connect() as conn, conn.begin() as tx:
-        try:
-            agency, added, months, phenomena, corrected = _a_delivery_with_a_correction(
-                conn, keep_old=True
-            )
-            old = conn.execute(text("select * from old_signal")).mappings().one()
-            entities = conn.scalars(text("select entity_id from old_signal_entity")).all()
-            rollups.refresh_months(
-                conn,
-                months,
-                owners=[agency],
-                added=added,
-                phenomena=phenomena,
-                corrected=corrected,
-            )
-            for name in rollups.ADDITIVE:
-                # rewritten rows of the month that the old version did not count in
-                same = [f"{c} is not distinct from :{c}" for c in ROLLUPS[name] if c in old]
-                if "entity_id" in ROLLUPS[name]:
-                    same.append("entity_id = any(:entities)")
-                others = conn.scalar(
-                    text(
-                        f"select count(*) from {name} where month = :month "
-                        "and xmin = pg_current_xact_id()::xid "
-                        f"and not ({' and '.join(same)})"
-                    ),
-                    {**old, "month": months[0], "entities": entities},
-                )
-                assert others == 0, name
-            # what a rebuild would have rewritten: the agency's other rows of the phenomenon
-            rebuilt = conn.scalar(
+    with _rolled_back(warehouse) as conn:
+        agency, added, months, phenomena, corrected = _a_delivery_with_a_correction(
+            conn, keep_old=True
+        )
+        old = conn.execute(text("select * from old_signal")).mappings().one()
+        entities = conn.scalars(text("select entity_id from old_signal_entity")).all()
+        rollups.refresh_months(
+            conn,
+            months,
+            owners=[agency],
+            added=added,
+            phenomena=phenomena,
+            corrected=corrected,
+        )
+        for name in rollups.ADDITIVE:
+            # rewritten rows of the month that the old version did not count in
+            same = [f"{c} is not distinct from :{c}" for c in ROLLUPS[name] if c in old]
+            if "entity_id" in ROLLUPS[name]:
+                same.append("entity_id = any(:entities)")
+            others = conn.scalar(
                 text(
-                    "select count(*) from rollup_entity_month where month = :m "
-                    "and owner_agency = :a and phenomenon_code = :p "
-                    "and entity_id <> all(:entities)"
+                    f"select count(*) from {name} where month = :month "
+                    "and xmin = pg_current_xact_id()::xid "
+                    f"and not ({' and '.join(same)})"
                 ),
-                {"m": months[0], "a": agency, "p": old["phenomenon_code"], "entities": entities},
+                {**old, "month": months[0], "entities": entities},
             )
-            assert rebuilt > 0
-        finally:
-            tx.rollback()
-    from warehouse import bench_sql
-
-    with warehouse.engine.begin() as conn:
-        bench_sql.restore_sequence(conn, sequence)
+            assert others == 0, name
+        # what a rebuild would have rewritten: the agency's other rows of the phenomenon
+        rebuilt = conn.scalar(
+            text(
+                "select count(*) from rollup_entity_month where month = :m "
+                "and owner_agency = :a and phenomenon_code = :p "
+                "and entity_id <> all(:entities)"
+            ),
+            {"m": months[0], "a": agency, "p": old["phenomenon_code"], "entities": entities},
+        )
+        assert rebuilt > 0
 
 
 def test_a_correction_of_severity_alone_leaves_the_entity_sets_alone(warehouse):
