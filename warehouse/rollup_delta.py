@@ -201,24 +201,19 @@ def signed(
 def touched(conn: Connection, name: str, key: str, months: Sequence[object]) -> list[object]:
     """The values of `key` of every row `signed` made for the rollup in these months (before
     netting: a grain whose rows cancel out still had its key's rows moved about)."""
-    return list(
-        conn.scalars(
-            text(
-                f"select distinct {key} from touched_{name} where month = any(:m)"  # noqa: S608
-            ),
-            {"m": months},
-        )
-    )
+    return _distinct(conn, f"touched_{name}", key, months)
 
 
 def netted(conn: Connection, name: str, column: str, months: Sequence[object]) -> list[object]:
     """The values of `column` of the rows `signed` kept for the rollup in these months (after
     netting: the grains whose counts or sums a correction changed)."""
+    return _distinct(conn, f"signed_{name}", column, months)
+
+
+def _distinct(conn: Connection, table: str, column: str, months: Sequence[object]) -> list[object]:
     return list(
         conn.scalars(
-            text(
-                f"select distinct {column} from signed_{name} where month = any(:m)"  # noqa: S608
-            ),
+            text(f"select distinct {column} from {table} where month = any(:m)"),  # noqa: S608
             {"m": months},
         )
     )
