@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
-from warehouse.rollup_sql import replace_once, rollup_sql
+from warehouse.rollup_sql import EVERY_VIEWER, replace_once, rollup_sql
 
 # The copy of corrected signals and their entity links, before the correction (temporary: the
 # caller's transaction, or the refresh that reads it, drops it).
@@ -41,6 +41,10 @@ _SUM = "coalesce(old.{c} + excluded.{c}, old.{c}, excluded.{c})"  # a sum of nul
 # Columns outside the grain that ride along with it (every row of a grain has the same): a
 # rollup whose other columns are all counts and sums can take rows out (ADDITIVE in rollups.py).
 ALONG = frozenset({"region_code", "facilitator_category"})
+# Columns that keep a maximum (MAXED in rollups.py): the signed rows carry the corrections' new
+# versions' maximum, merged with greatest(); where an old version held a row's maximum and no
+# new version of that grain reaches it, the row is recounted (`stale`, `recount`).
+MAXIMA = frozenset({"last_reported_at"})
 
 
 def columns(conn: Connection, name: str) -> list[str]:
@@ -129,10 +133,17 @@ def forget_old_signals(conn: Connection) -> None:
 
 def on_old_signals(sql: str) -> str:
     """A rollup's SQL reading the kept copy of old signals (and their links) instead."""
-    sql, found = re.subn(r"\bsignal as s\b", f"{OLD_SIGNAL} as s", sql)
+    return _reading(sql, OLD_SIGNAL, OLD_LINKS)
+
+
+def _reading(sql: str, signals: str, links: str | None) -> str:
+    """A rollup's SQL reading these tables instead of the signals (and their entity links)."""
+    sql, found = re.subn(r"\bsignal as s\b", f"{signals} as s", sql)
     if found != 1:
         raise RuntimeError(f"rollup SQL: expected 'signal as s' once, found it {found} times")
-    sql, found = re.subn(r"\bsignal_entity as l\b", f"{OLD_LINKS} as l", sql)
+    if links is None:
+        return sql
+    sql, found = re.subn(r"\bsignal_entity as l\b", f"{links} as l", sql)
     if found > 1:
         raise RuntimeError(
             f"rollup SQL: expected 'signal_entity as l' once, found it {found} times"
@@ -152,13 +163,14 @@ def signed(
     """`signed_<name>`: what the corrections change in the rollup, one row per grain, counts
     and sums with a sign: the rows of the `corrected` signals as they are now less their rows
     as kept before (keep_old_signals). For a rollup built from another (`source`), that one's
-    signed rows run through its SQL. Grains whose counts and sums all net to zero are left out.
+    signed rows run through its SQL. Grains whose counts and sums all net to zero (and whose
+    maximum the new versions leave as the old ones had it) are left out.
     `touched_<name>` keeps every row before netting (for the keys a correction touched,
-    `touched`)."""
+    `touched`); `plus_<name>` and `minus_<name>` the new and the old versions' rows (`stale`)."""
     sql = rollup_sql(name)
-    plus, minus, out = f"touched_{name}", f"minus_{name}", f"signed_{name}"
+    plus, minus, out = f"plus_{name}", f"minus_{name}", f"signed_{name}"
     listed = columns(conn, name)
-    conn.execute(text(f"drop table if exists {plus}, {minus}, {out}"))
+    conn.execute(text(f"drop table if exists {plus}, {minus}, {out}, touched_{name}"))
     for table in (plus, minus):
         conn.execute(text(f"create temp table {table} (like {name}) on commit drop"))
     # every month, every owner and phenomenon: the signals' ids (or the source's rows) restrict
@@ -171,13 +183,15 @@ def signed(
         conn.execute(text(into(sql, name, plus)), {**bound, "added": corrected})
         old = on_old_signals(into(sql, name, minus))
         conn.execute(text(old), {**bound, "added": corrected})
-    kept_columns = ", ".join(
-        c if c in grain else (f"max({c}) as {c}" if c in ALONG else f"sum({c}) as {c}")
-        for c in listed
-    )
-    negated = ", ".join(c if c in grain or c in ALONG else f"-{c}" for c in listed)
+    kept_columns = ", ".join(_netted(c, grain) for c in listed)
+    negated = ", ".join(c if c in grain or c in ALONG | MAXIMA else f"-{c}" for c in listed)
+    # a grain whose counts and sums net to zero, and whose maximum stays, changes nothing
     nonzero = " or ".join(
-        f"coalesce(sum({c}), 0) <> 0" for c in listed if c not in grain and c not in ALONG
+        f"coalesce(sum({c}), 0) <> 0"
+        if c not in MAXIMA
+        else f"max({c}) filter (where side > 0) is distinct from max({c}) filter (where side < 0)"
+        for c in listed
+        if c not in grain and c not in ALONG
     )
     conn.execute(
         text(
@@ -185,17 +199,167 @@ def signed(
             create temp table {out} on commit drop as
             select {kept_columns}
             from (
-                select {", ".join(listed)} from {plus}
+                select {", ".join(listed)}, 1 as side from {plus}
                 union all
-                select {negated} from {minus}
+                select {negated}, -1 as side from {minus}
             ) as rows
             group by {", ".join(grain)}
             having {nonzero}
             """  # noqa: S608 (names from the constants and the catalogue)
         )
     )
-    # the minus rows join the touched ones: the keys a correction touched, either side
-    conn.execute(text(f"insert into {plus} select * from {minus}"))  # noqa: S608
+    # the keys a correction touched, either side
+    conn.execute(
+        text(
+            f"create temp table touched_{name} on commit drop as "  # noqa: S608
+            f"select * from {plus} union all select * from {minus}"
+        )
+    )
+
+
+def _netted(column: str, grain: tuple[str, ...]) -> str:
+    """A column of the signed rows, over a grain's new (side 1) and old (side -1) rows."""
+    if column in grain:
+        return column
+    if column in ALONG:
+        return f"max({column}) as {column}"
+    if column in MAXIMA:
+        # the new versions' maximum: an old one that held a row's goes by `stale`. A grain the
+        # corrections only left takes the old versions' (the row's is as high: greatest()
+        # keeps it; the column admits no null, not even in a row merged into one there)
+        new, old = (f"max({column}) filter (where side {s} 0)" for s in (">", "<"))
+        return f"coalesce({new}, {old}) as {column}"
+    return f"sum({column}) as {column}"
+
+
+def stale(conn: Connection, name: str, grain: tuple[str, ...], *, source: str | None) -> list[str]:
+    """`stale_<name>`: the rollup's rows (as they are before the signed rows are merged) whose
+    maximum (MAXIMA) may fall: an old version of a corrected signal held it (its value is the
+    row's, or above) and no new version of the same grain reaches it. For a rollup built from
+    another (`source`): its rows built from the source's stale rows. Call after `signed`,
+    before its rows are merged; returns the stale rows' phenomena (none: nothing to recount).
+    A correction that keeps a signal in its grain and its report date, or moves the date on,
+    leaves nothing stale."""
+    out, held = f"stale_{name}", f"held_{name}"
+    conn.execute(text(f"drop table if exists {out}, {held}"))
+    nulls = nullable(conn, name)
+    if source is None:
+        maxima = [c for c in columns(conn, name) if c in MAXIMA]
+        # minus_ and plus_ hold one row per grain (the rollup's SQL on the old and the new
+        # versions)
+        reached = " or ".join(
+            f"(m.{c} is not null and (p.{c} is null or p.{c} < m.{c}))" for c in maxima
+        )
+        conn.execute(
+            text(
+                f"""
+                create temp table {held} on commit drop as
+                select m.* from minus_{name} as m
+                left join plus_{name} as p on {_same("p", "m", grain, nulls)}
+                where {reached}
+                """  # noqa: S608 (names from the constants and the catalogue)
+            )
+        )
+        # the old version's value is the row's (or above: the row was merged since): it held it
+        row_held = " or ".join(f"m.{c} >= r.{c}" for c in maxima)
+        rows = f"""
+            select r.* from {held} as m
+            inner join {name} as r on {_same("r", "m", grain, nulls)}
+            where {row_held}
+        """  # noqa: S608
+        empty = conn.scalar(text(f"select not exists (select 1 from {held})"))  # noqa: S608
+    else:
+        shared = tuple(c for c in grain if c in set(columns(conn, source)) and c != "viewer_mask")
+        rows = f"""
+            select r.* from {name} as r
+            where {EVERY_VIEWER if grain[0] == "viewer_mask" else "true"}
+            and exists (select 1 from stale_{source} as g where {_same("r", "g", shared, nulls)})
+        """  # noqa: S608
+        empty = conn.scalar(text(f"select not exists (select 1 from stale_{source})"))  # noqa: S608
+    if empty:
+        # the common case: no join with the rollup at all
+        conn.execute(text(f"create temp table {out} (like {name}) on commit drop"))
+        return []
+    conn.execute(text(f"create temp table {out} on commit drop as {rows}"))
+    return list(conn.scalars(text(f"select distinct phenomenon_code from {out}")))  # noqa: S608
+
+
+def recount(
+    conn: Connection, name: str, grain: tuple[str, ...], *, source: str | None
+) -> tuple[int, int]:
+    """Rebuild the rollup's `stale` rows, after the signed rows were merged, from their grains'
+    signals (or, for a rollup built from another, from the source's rows that `stale` found
+    stale, recounted before it). Returns how many rows went and how many the rebuild made."""
+    stale_rows = f"stale_{name}"
+    if not conn.scalar(text(f"select exists (select 1 from {stale_rows})")):  # noqa: S608
+        return 0, 0
+    sql = rollup_sql(name)
+    nulls = nullable(conn, name)
+    if source is None:
+        # the signals of the stale grains, read by phenomenon and month (signal_phenomenon_idx)
+        match = _same("s", "g", tuple(c for c in grain if c != "month"), nulls)
+        conn.execute(text("drop table if exists stale_signal"))
+        conn.execute(
+            text(
+                f"""
+                create temp table stale_signal on commit drop as
+                select s.* from signal as s
+                where exists (
+                    select 1 from {stale_rows} as g
+                    where s.observed_on >= g.month
+                    and s.observed_on < g.month + interval '1 month'
+                    and {match}
+                )
+                """  # noqa: S608 (names from the constants and the catalogue)
+            )
+        )
+        sql = _reading(sql, "stale_signal", None)
+        area = _same(name, "g", grain, nulls)
+    else:
+        shared = tuple(c for c in grain if c in set(columns(conn, source)) and c != "viewer_mask")
+        # the source's rows of these grains, whole (its stale table holds those it recounted)
+        conn.execute(text(f"drop table if exists whole_{source}"))
+        conn.execute(
+            text(
+                f"""
+                create temp table whole_{source} on commit drop as
+                select r.* from {source} as r
+                where exists (select 1 from {stale_rows} as g where {_same("r", "g", shared, nulls)})
+                """  # noqa: S608
+            )
+        )
+        sql = replace_once(sql, f"from {source} as ", f"from whole_{source} as ")
+        area = _same(name, "g", shared, nulls)
+        if grain[0] == "viewer_mask":
+            area = f"{EVERY_VIEWER} and {area}"
+    gone = conn.execute(
+        text(f"delete from {name} where exists (select 1 from {stale_rows} as g where {area})")  # noqa: S608
+    ).rowcount
+    everything = dict.fromkeys(("months", "lo", "hi", "owners", "added", "phenomena", "keys"))
+    made = conn.execute(text(sql), everything).rowcount
+    return int(gone), int(made)
+
+
+def nullable(conn: Connection, name: str) -> frozenset[str]:
+    """The rollup's columns that may hold null."""
+    return frozenset(
+        conn.scalars(
+            text(
+                "select column_name from information_schema.columns where table_schema = "
+                "'public' and table_name = :t and is_nullable = 'YES'"
+            ),
+            {"t": name},
+        )
+    )
+
+
+def _same(a: str, b: str, names: Sequence[str], nulls: frozenset[str]) -> str:
+    """Rows a and b alike in these columns, nulls alike (as in the grains' constraints): an
+    equality where neither can be null, for the grain indexes and hash joins."""
+    return " and ".join(
+        f"{a}.{c} is not distinct from {b}.{c}" if c in nulls else f"{a}.{c} = {b}.{c}"
+        for c in names
+    )
 
 
 def touched(conn: Connection, name: str, key: str, months: Sequence[object]) -> list[object]:

@@ -201,6 +201,12 @@ ADDITIVE = frozenset(
         "rollup_h3_viewer_month",
     }
 )
+# Rollups that keep a maximum beside counts and sums (rollup_delta.MAXIMA: the last report
+# date): signed as the ADDITIVE ones, and a row whose maximum a correction's old version held
+# (and none of the new versions reaches) recounted from its grain's signals or source rows
+# (rollup_delta.stale). The rest keep bit masks or sets, and rebuild.
+MAXED = frozenset({"rollup_signal_month", "rollup_viewer_month"})
+SIGNED = ADDITIVE | MAXED
 
 
 @dataclass(frozen=True)
@@ -246,9 +252,10 @@ def refresh_months(
     distinct set or a maximum cannot be taken back.
 
     `corrected`: ids of the corrected signals whose old versions the caller kept before the
-    correction (rollup_delta.keep_old_signals, same transaction). The ADDITIVE rollups then
+    correction (rollup_delta.keep_old_signals, same transaction). The SIGNED rollups then
     rebuild nothing: they take those signals' old rows out and add their new rows and the new
-    signals' (`rollup_delta.signed`); the months (and phenomena) are rebuilt in the others."""
+    signals' (`rollup_delta.signed`; the MAXED ones recount the rows whose maximum an old
+    version held); the months (and phenomena) are rebuilt in the others."""
     rebuilt = sorted({m.replace(day=1) for m in months})
     if corrected and not rollup_delta.kept(conn):
         # without the old versions the signed rows would count them twice: fail, not miscount
@@ -312,15 +319,20 @@ def _refresh(
         began = time.perf_counter()
         if name == SLOTTED:
             _give_slots(conn, months, merges.get(SOURCES[name], {}).get("months"))
-        if signed and name in ADDITIVE:
-            result = _refresh_signed(conn, name, params, merges.get(name), corrected or [])
+        if signed and name in SIGNED:
+            result, recounted = _refresh_signed(
+                conn, name, params, merges.get(name), corrected or []
+            )
             if narrowed and name in _WATCHED:
                 # the rollup narrowed by this key rebuilds, in the months, the keys the
                 # corrections touched (the new signals' rows are merged there)
                 changed[name] = rollup_delta.touched(conn, name, _WATCHED[name], months or [])
             if name in BY_PHENOMENON:
                 # a rollup by phenomenon built from this one rebuilds only these
-                moved[name] = rollup_delta.netted(conn, name, "phenomenon_code", months or [])
+                moved[name] = [
+                    *rollup_delta.netted(conn, name, "phenomenon_code", months or []),
+                    *recounted,
+                ]
             record_refresh(conn, name, source_rows, result.rows)
             results.append(result)
             continue
@@ -390,17 +402,23 @@ def _refresh_signed(
     params: dict[str, object],
     merge: dict[str, object] | None,
     corrected: list[int],
-) -> RefreshResult:
-    """An ADDITIVE rollup after a correction: nothing rebuilt; the new signals' rows merged, and
-    the corrections' signed rows (their old rows out, their new ones in)."""
+) -> tuple[RefreshResult, list[str]]:
+    """A SIGNED rollup after a correction: nothing rebuilt; the new signals' rows merged, and
+    the corrections' signed rows (their old rows out, their new ones in); for a MAXED one, the
+    rows whose maximum may have fallen recounted. Returns the result and the phenomena of the
+    recounted rows."""
     began = time.perf_counter()
     inserted = _merge(conn, name, merge) if merge is not None else 0
     grain = ROLLUPS[name]
     source = SOURCES.get(name)
     rollup_delta.signed(conn, name, grain, params, source=source, corrected=corrected)
+    recounted = rollup_delta.stale(conn, name, grain, source=source) if name in MAXED else []
     fresh, deleted = rollup_delta.merge(conn, name, grain, f"signed_{name}")
+    if recounted:
+        gone, made = rollup_delta.recount(conn, name, grain, source=source)
+        deleted, inserted = deleted + gone, inserted + made
     rows = rows_after(conn, name, deleted, inserted + fresh)
-    return RefreshResult(name, rows, time.perf_counter() - began)
+    return RefreshResult(name, rows, time.perf_counter() - began), recounted
 
 
 def _merges_all(

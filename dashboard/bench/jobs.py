@@ -54,8 +54,9 @@ def bench_refresh(url: str, options: Options, report: Report) -> None:
     delivery with one correction in the last month, which rebuilds that month and phenomenon for
     the agency; then with corrections of a tenth as many of its signals across the three months
     and most phenomena (a re-delivery), which rebuilds the agency's months. The corrected signals
-    are kept as they were first, as the delivery path does: the rollups that only count and sum
-    take their old rows out instead of rebuilding (rollups.ADDITIVE). After each refresh,
+    are kept as they were first, as the delivery path does: the rollups that only count and sum,
+    or keep a maximum besides, take their old rows out instead of rebuilding (rollups.SIGNED).
+    After each refresh,
     the recount of the distinct-entity counts that follows a delivery's commit, timed apart.
     Last, the first delivery of new months: the copies moved three months on, past the last.
     Each in a transaction rolled back; the id sequence is put back after (bench a warehouse

@@ -663,9 +663,11 @@ def test_a_correction_rebuilds_only_the_keys_it_changed(warehouse):
 
 
 def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
-    # With the corrected signal kept as it was, the rollups that only count and sum (ADDITIVE)
-    # rewrite, in the correction's older month, only the rows its old version counted in (its
-    # place, node, codes and entities), not the agency's phenomenon there, as a rebuild does
+    # With the corrected signal kept as it was, the rollups that only count and sum (ADDITIVE),
+    # or keep a maximum besides (MAXED), rewrite, in the correction's older month, only the rows
+    # its old version counted in (its place, node, codes and entities; a recount of a row whose
+    # latest report date it held stays in that row), not the agency's phenomenon there, as a
+    # rebuild does
     # (test above the last: the result is exact). A row this transaction rewrote carries its id
     # (xmin). Rolled back.
     with _rolled_back(warehouse) as conn:
@@ -682,7 +684,7 @@ def test_a_signed_refresh_rewrites_only_the_rows_a_correction_moved(warehouse):
             phenomena=phenomena,
             corrected=corrected,
         )
-        for name in rollups.ADDITIVE:
+        for name in rollups.SIGNED:
             # rewritten rows of the month that the old version did not count in
             same = [f"{c} is not distinct from :{c}" for c in ROLLUPS[name] if c in old]
             if "entity_id" in ROLLUPS[name]:
@@ -746,6 +748,80 @@ def test_a_correction_of_severity_alone_leaves_the_entity_sets_alone(warehouse):
     _assert_the_same(warehouse, sequence, merged, full)
 
 
+def test_a_correction_that_lowers_a_maximum_recounts_its_row(warehouse):
+    # The rollups that keep the latest report date (MAXED) merge a correction's signed rows with
+    # greatest(); where a corrected signal's old version held its row's latest date and no new
+    # version of the grain reaches it (an earlier date; moved to another place), that row is
+    # recounted from its signals, and the per-agency rows built from it from theirs. Corrections
+    # that keep the date, or move it on, recount nothing. Every rollup equals a full rebuild.
+    # Rolled back.
+    sequence = _signal_sequence(warehouse)
+    with warehouse.engine.connect() as conn, conn.begin() as tx:
+        months, agency = _a_delivery_s_months_and_agency(conn)
+        grain = "phenomenon_code, municipality_code, handling_code, audience_mask"
+        # signals of the agency's last month that alone hold their grain's latest date, with
+        # other signals in the grain
+        lowered, moved, kept, later = conn.execute(
+            text(
+                f"""
+                select id from (
+                    select id, count(*) over g as n, count(*) over (partition by {grain}, reported_at) as ties,
+                        rank() over (g order by reported_at desc) as place
+                    from signal where owner_agency = :a and observed_on >= :m
+                    window g as (partition by {grain})
+                ) as s where n >= 3 and place = 1 and ties = 1 order by id limit 4
+                """
+            ),
+            {"a": agency, "m": months[-1]},
+        ).scalars()
+        # the rows the first two hold the latest date of, and that date
+        row = text(
+            "select r.month, r.phenomenon_code, r.municipality_code, r.owner_agency, "
+            "r.handling_code, r.audience_mask, r.last_reported_at "
+            "from rollup_signal_month as r join signal as s "
+            "on r.month = date_trunc('month', s.observed_on)::date "
+            "and r.municipality_code is not distinct from s.municipality_code "
+            "and (r.phenomenon_code, r.owner_agency, r.handling_code, r.audience_mask) "
+            "= (s.phenomenon_code, s.owner_agency, s.handling_code, s.audience_mask) "
+            "and r.last_reported_at = s.reported_at where s.id = :id"
+        )
+        held = [conn.execute(row, {"id": i}).mappings().one() for i in (lowered, moved)]
+        ids = [lowered, moved, kept, later]
+        phenomena = list(
+            conn.scalars(
+                text("select distinct phenomenon_code from signal where id = any(:ids)"),
+                {"ids": ids},
+            )
+        )
+        rollup_delta.keep_old_signals(conn, ids)
+        changes = {
+            lowered: "reported_at = observed_on",  # the earliest the constraint allows
+            moved: "municipality_code = (select min(gm_code) from municipality "
+            "where gm_code is distinct from signal.municipality_code)",
+            kept: "severity = severity",
+            later: "reported_at = reported_at + interval '1 day'",
+        }
+        for signal, change in changes.items():
+            conn.execute(text(f"update signal set {change} where id = :id"), {"id": signal})
+        rollups.refresh_months(
+            conn, [months[-1]], owners=[agency], phenomena=phenomena, corrected=ids
+        )
+        # the rows the two held: their latest date fell (recounted; a merge keeps the greatest)
+        for old in held:
+            now = conn.scalar(
+                text(
+                    "select last_reported_at from rollup_signal_month where month = :month "
+                    "and municipality_code is not distinct from :municipality_code "
+                    "and (phenomenon_code, owner_agency, handling_code, audience_mask) = "
+                    "(:phenomenon_code, :owner_agency, :handling_code, :audience_mask)"
+                ),
+                dict(old),
+            )
+            assert now < old["last_reported_at"], old
+        merged, full = _and_a_full_rebuild(conn, tx)
+    _assert_the_same(warehouse, sequence, merged, full)
+
+
 def test_corrected_signals_without_their_old_versions_are_refused(warehouse):
     # Without the kept old versions the signed rows would count a corrected signal twice: the
     # refresh fails instead; and a second copy in the same transaction would hide the first.
@@ -763,11 +839,13 @@ def test_corrected_signals_without_their_old_versions_are_refused(warehouse):
             tx.rollback()
 
 
-def test_the_additive_rollups_hold_only_counts_and_sums(warehouse):
-    # A maximum, a mask or a set cannot be taken back: a rollup with one of those taken for
-    # additive would keep a corrected signal's old value.
+def test_the_signed_rollups_hold_only_counts_sums_and_known_maxima(warehouse):
+    # A mask or a set cannot be taken back, nor a maximum the signed refresh does not know to
+    # recount: a rollup with one of those taken for additive would keep a corrected signal's old
+    # value. The ADDITIVE rollups hold counts and sums only, the MAXED ones besides those only
+    # the maxima rollup_delta recounts.
     with warehouse.engine.connect() as conn:
-        for name in rollups.ADDITIVE:
+        for name in rollups.SIGNED:
             types = dict(
                 conn.execute(
                     text(
@@ -779,8 +857,10 @@ def test_the_additive_rollups_hold_only_counts_and_sums(warehouse):
             )
             others = {c: t for c, t in types.items() if c not in ROLLUPS[name]}
             assert "signal_count" in others, name
+            maxima = {c for c in others if c in rollup_delta.MAXIMA}
+            assert bool(maxima) == (name in rollups.MAXED), name
             for column, kind in others.items():
-                if column in rollup_delta.ALONG:
+                if column in rollup_delta.ALONG | maxima:
                     continue
                 assert kind in {"integer", "bigint", "numeric"}, (name, column, kind)
                 assert not column.startswith(("last_", "max_", "min_")), (name, column)
