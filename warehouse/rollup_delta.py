@@ -47,15 +47,16 @@ ALONG = frozenset({"region_code", "facilitator_category"})
 MAXIMA = frozenset({"last_reported_at"})
 
 
-def columns(conn: Connection, name: str) -> list[str]:
-    """The rollup's columns, in table order."""
+def columns(conn: Connection, name: str, *, nullable: bool = False) -> list[str]:
+    """The rollup's columns, in table order (nullable: only those that may hold null)."""
     return list(
         conn.scalars(
             text(
                 "select column_name from information_schema.columns "
-                "where table_schema = 'public' and table_name = :t order by ordinal_position"
+                "where table_schema = 'public' and table_name = :t "
+                "and (is_nullable = 'YES' or not :nullable) order by ordinal_position"
             ),
-            {"t": name},
+            {"t": name, "nullable": nullable},
         ).all()
     )
 
@@ -242,7 +243,7 @@ def stale(conn: Connection, name: str, grain: tuple[str, ...], *, source: str | 
     leaves nothing stale."""
     out, held = f"stale_{name}", f"held_{name}"
     conn.execute(text(f"drop table if exists {out}, {held}"))
-    nulls = nullable(conn, name)
+    nulls = frozenset(columns(conn, name, nullable=True))
     if source is None:
         maxima = [c for c in columns(conn, name) if c in MAXIMA]
         # minus_ and plus_ hold one row per grain (the rollup's SQL on the old and the new
@@ -294,7 +295,7 @@ def recount(
     if not conn.scalar(text(f"select exists (select 1 from {stale_rows})")):  # noqa: S608
         return 0, 0
     sql = rollup_sql(name)
-    nulls = nullable(conn, name)
+    nulls = frozenset(columns(conn, name, nullable=True))
     if source is None:
         # the signals of the stale grains, read by phenomenon and month (signal_phenomenon_idx)
         match = _same("s", "g", tuple(c for c in grain if c != "month"), nulls)
@@ -338,19 +339,6 @@ def recount(
     everything = dict.fromkeys(("months", "lo", "hi", "owners", "added", "phenomena", "keys"))
     made = conn.execute(text(sql), everything).rowcount
     return int(gone), int(made)
-
-
-def nullable(conn: Connection, name: str) -> frozenset[str]:
-    """The rollup's columns that may hold null."""
-    return frozenset(
-        conn.scalars(
-            text(
-                "select column_name from information_schema.columns where table_schema = "
-                "'public' and table_name = :t and is_nullable = 'YES'"
-            ),
-            {"t": name},
-        )
-    )
 
 
 def _same(a: str, b: str, names: Sequence[str], nulls: frozenset[str]) -> str:
