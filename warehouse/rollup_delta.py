@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
-from warehouse.rollup_sql import EVERY_VIEWER, replace_once, rollup_sql
+from warehouse.rollup_sql import replace_once, rollup_sql
 
 # The copy of corrected signals and their entity links, before the correction (temporary: the
 # caller's transaction, or the refresh that reads it, drops it).
@@ -233,110 +233,77 @@ def _netted(column: str, grain: tuple[str, ...]) -> str:
     return f"sum({column}) as {column}"
 
 
-def stale(conn: Connection, name: str, grain: tuple[str, ...], *, source: str | None) -> list[str]:
-    """`stale_<name>`: the rollup's rows (as they are before the signed rows are merged) whose
-    maximum (MAXIMA) may fall: an old version of a corrected signal held it (its value is the
-    row's, or above) and no new version of the same grain reaches it. For a rollup built from
-    another (`source`): its rows built from the source's stale rows. Call after `signed`,
-    before its rows are merged; returns the stale rows' phenomena (none: nothing to recount).
-    A correction that keeps a signal in its grain and its report date, or moves the date on,
-    leaves nothing stale."""
+def stale(conn: Connection, name: str, grain: tuple[str, ...]) -> list[str]:
+    """`stale_<name>`: the rows of a rollup built from the signals (as they are before the
+    signed rows are merged) whose maximum (MAXIMA) may fall: an old version of a corrected
+    signal held it (its value is the row's, or above) and no new version of the same grain
+    reaches it. Call after `signed`, before its rows are merged; returns the stale rows'
+    phenomena (none: nothing to recount). A correction that keeps a signal in its grain and its
+    report date, or moves the date on, leaves nothing stale."""
     out, held = f"stale_{name}", f"held_{name}"
     conn.execute(text(f"drop table if exists {out}, {held}"))
     nulls = frozenset(columns(conn, name, nullable=True))
-    if source is None:
-        maxima = [c for c in columns(conn, name) if c in MAXIMA]
-        # minus_ and plus_ hold one row per grain (the rollup's SQL on the old and the new
-        # versions)
-        reached = " or ".join(
-            f"(m.{c} is not null and (p.{c} is null or p.{c} < m.{c}))" for c in maxima
+    maxima = [c for c in columns(conn, name) if c in MAXIMA]
+    # minus_ and plus_ hold one row per grain (the rollup's SQL on the old and new versions)
+    reached = " or ".join(
+        f"(m.{c} is not null and (p.{c} is null or p.{c} < m.{c}))" for c in maxima
+    )
+    conn.execute(
+        text(
+            f"""
+            create temp table {held} on commit drop as
+            select m.* from minus_{name} as m
+            left join plus_{name} as p on {_same("p", "m", grain, nulls)}
+            where {reached}
+            """  # noqa: S608 (names from the constants and the catalogue)
         )
-        conn.execute(
-            text(
-                f"""
-                create temp table {held} on commit drop as
-                select m.* from minus_{name} as m
-                left join plus_{name} as p on {_same("p", "m", grain, nulls)}
-                where {reached}
-                """  # noqa: S608 (names from the constants and the catalogue)
-            )
-        )
-        # the old version's value is the row's (or above: the row was merged since): it held it
-        row_held = " or ".join(f"m.{c} >= r.{c}" for c in maxima)
-        rows = f"""
-            select r.* from {held} as m
-            inner join {name} as r on {_same("r", "m", grain, nulls)}
-            where {row_held}
-        """  # noqa: S608
-        empty = conn.scalar(text(f"select not exists (select 1 from {held})"))  # noqa: S608
-    else:
-        shared = tuple(c for c in grain if c in set(columns(conn, source)) and c != "viewer_mask")
-        rows = f"""
-            select r.* from {name} as r
-            where {EVERY_VIEWER if grain[0] == "viewer_mask" else "true"}
-            and exists (select 1 from stale_{source} as g where {_same("r", "g", shared, nulls)})
-        """  # noqa: S608
-        empty = conn.scalar(text(f"select not exists (select 1 from stale_{source})"))  # noqa: S608
-    if empty:
+    )
+    if not conn.scalar(text(f"select exists (select 1 from {held})")):  # noqa: S608
         # the common case: no join with the rollup at all
         conn.execute(text(f"create temp table {out} (like {name}) on commit drop"))
         return []
-    conn.execute(text(f"create temp table {out} on commit drop as {rows}"))
+    # the old version's value is the row's (or above: new signals were merged since): it held it
+    row_held = " or ".join(f"m.{c} >= r.{c}" for c in maxima)
+    conn.execute(
+        text(
+            f"""
+            create temp table {out} on commit drop as
+            select r.* from {held} as m
+            inner join {name} as r on {_same("r", "m", grain, nulls)}
+            where {row_held}
+            """  # noqa: S608
+        )
+    )
     return list(conn.scalars(text(f"select distinct phenomenon_code from {out}")))  # noqa: S608
 
 
-def recount(
-    conn: Connection, name: str, grain: tuple[str, ...], *, source: str | None
-) -> tuple[int, int]:
-    """Rebuild the rollup's `stale` rows, after the signed rows were merged, from their grains'
-    signals (or, for a rollup built from another, from the source's rows that `stale` found
-    stale, recounted before it). Returns how many rows went and how many the rebuild made."""
-    stale_rows = f"stale_{name}"
-    if not conn.scalar(text(f"select exists (select 1 from {stale_rows})")):  # noqa: S608
-        return 0, 0
-    sql = rollup_sql(name)
+def recount(conn: Connection, name: str, grain: tuple[str, ...]) -> tuple[int, int]:
+    """Rebuild the rollup's `stale` rows from their grains' signals, after the signed rows were
+    merged. Returns how many rows went and how many the rebuild made."""
+    rows = f"stale_{name}"
     nulls = frozenset(columns(conn, name, nullable=True))
-    if source is None:
-        # the signals of the stale grains, read by phenomenon and month (signal_phenomenon_idx)
-        match = _same("s", "g", tuple(c for c in grain if c != "month"), nulls)
-        conn.execute(text("drop table if exists stale_signal"))
-        conn.execute(
-            text(
-                f"""
-                create temp table stale_signal on commit drop as
-                select s.* from signal as s
-                where exists (
-                    select 1 from {stale_rows} as g
-                    where s.observed_on >= g.month
-                    and s.observed_on < g.month + interval '1 month'
-                    and {match}
-                )
-                """  # noqa: S608 (names from the constants and the catalogue)
+    # the signals of the stale grains, read by phenomenon and month (signal_phenomenon_idx)
+    match = _same("s", "g", tuple(c for c in grain if c != "month"), nulls)
+    conn.execute(text("drop table if exists stale_signal"))
+    conn.execute(
+        text(
+            f"""
+            create temp table stale_signal on commit drop as
+            select s.* from signal as s
+            where exists (
+                select 1 from {rows} as g
+                where s.observed_on >= g.month and s.observed_on < g.month + interval '1 month'
+                and {match}
             )
+            """  # noqa: S608 (names from the constants and the catalogue)
         )
-        sql = _reading(sql, "stale_signal", None)
-        area = _same(name, "g", grain, nulls)
-    else:
-        shared = tuple(c for c in grain if c in set(columns(conn, source)) and c != "viewer_mask")
-        # the source's rows of these grains, whole (its stale table holds those it recounted)
-        conn.execute(text(f"drop table if exists whole_{source}"))
-        conn.execute(
-            text(
-                f"""
-                create temp table whole_{source} on commit drop as
-                select r.* from {source} as r
-                where exists (select 1 from {stale_rows} as g where {_same("r", "g", shared, nulls)})
-                """  # noqa: S608
-            )
-        )
-        sql = replace_once(sql, f"from {source} as ", f"from whole_{source} as ")
-        area = _same(name, "g", shared, nulls)
-        if grain[0] == "viewer_mask":
-            area = f"{EVERY_VIEWER} and {area}"
+    )
+    area = _same(name, "g", grain, nulls)
     gone = conn.execute(
-        text(f"delete from {name} where exists (select 1 from {stale_rows} as g where {area})")  # noqa: S608
+        text(f"delete from {name} where exists (select 1 from {rows} as g where {area})")  # noqa: S608
     ).rowcount
     everything = dict.fromkeys(("months", "lo", "hi", "owners", "added", "phenomena", "keys"))
+    sql = _reading(rollup_sql(name), "stale_signal", None)
     made = conn.execute(text(sql), everything).rowcount
     return int(gone), int(made)
 

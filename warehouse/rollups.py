@@ -201,11 +201,13 @@ ADDITIVE = frozenset(
         "rollup_h3_viewer_month",
     }
 )
-# Rollups that keep a maximum beside counts and sums (rollup_delta.MAXIMA: the last report
-# date): signed as the ADDITIVE ones, and a row whose maximum a correction's old version held
-# (and none of the new versions reaches) recounted from its grain's signals or source rows
-# (rollup_delta.stale). The rest keep bit masks or sets, and rebuild.
-MAXED = frozenset({"rollup_signal_month", "rollup_viewer_month"})
+# Rollups built from the signals that keep a maximum beside counts and sums
+# (rollup_delta.MAXIMA: the latest report date): signed as the ADDITIVE ones, and a row whose
+# maximum a correction's old version held (and none of the new versions reaches) recounted from
+# its grain's signals (rollup_delta.stale). The per-agency rollup built from it rebuilds the
+# phenomena whose rows changed or were recounted (signing it measured no faster at 10M). The
+# rest keep bit masks or sets, and rebuild.
+MAXED = frozenset({"rollup_signal_month"})
 SIGNED = ADDITIVE | MAXED
 
 
@@ -412,10 +414,10 @@ def _refresh_signed(
     grain = ROLLUPS[name]
     source = SOURCES.get(name)
     rollup_delta.signed(conn, name, grain, params, source=source, corrected=corrected)
-    recounted = rollup_delta.stale(conn, name, grain, source=source) if name in MAXED else []
+    recounted = rollup_delta.stale(conn, name, grain) if name in MAXED else []
     fresh, deleted = rollup_delta.merge(conn, name, grain, f"signed_{name}")
     if recounted:
-        gone, made = rollup_delta.recount(conn, name, grain, source=source)
+        gone, made = rollup_delta.recount(conn, name, grain)
         deleted, inserted = deleted + gone, inserted + made
     rows = rows_after(conn, name, deleted, inserted + fresh)
     return RefreshResult(name, rows, time.perf_counter() - began), recounted

@@ -752,9 +752,9 @@ def test_a_correction_that_lowers_a_maximum_recounts_its_row(warehouse):
     # The rollups that keep the latest report date (MAXED) merge a correction's signed rows with
     # greatest(); where a corrected signal's old version held its row's latest date and no new
     # version of the grain reaches it (an earlier date; moved to another place), that row is
-    # recounted from its signals, and the per-agency rows built from it from theirs. Corrections
-    # that keep the date, or move it on, recount nothing. Every rollup equals a full rebuild.
-    # Rolled back.
+    # recounted from its signals, and the per-agency rollup built from it rebuilds its
+    # phenomenon. Corrections that keep the date, or move it on, recount nothing. Every rollup
+    # equals a full rebuild. Rolled back.
     sequence = _signal_sequence(warehouse)
     with warehouse.engine.connect() as conn, conn.begin() as tx:
         months, agency = _a_delivery_s_months_and_agency(conn)
@@ -859,6 +859,8 @@ def test_the_signed_rollups_hold_only_counts_sums_and_known_maxima(warehouse):
             assert "signal_count" in others, name
             maxima = {c for c in others if c in rollup_delta.MAXIMA}
             assert bool(maxima) == (name in rollups.MAXED), name
+            # a maximum is recounted from the signals (rollup_delta.recount)
+            assert not maxima or name not in rollups.SOURCES, name
             for column, kind in others.items():
                 if column in rollup_delta.ALONG | maxima:
                     continue
