@@ -181,10 +181,11 @@ _WATCHED = {
     SOURCES[name]: key for name, key in NARROWED_BY.items() if SOURCES[name] not in NARROWED_BY
 }
 # Past this many changed keys a narrowed rollup rebuilds the months whole: key by key it reads
-# and compares the same months' rows, and at 10M signals 4,420 facilitators took 17 s against
-# 6 s for the months whole (21 took 0.5 s against 3.5), measured before `_area` hashed the keys
-# (which took one delete of 742 facilitators from 9.4 s to 0.3 s): worth measuring again.
-NARROW_LIMIT = 1_000
+# and compares the same months' rows. Measured at 10M (twenty-first session, a re-delivery's
+# refresh, rollup_facilitator_region_month): 742 facilitators key by key 4.5-4.9 s against
+# 11.4-11.7 s for the months whole; 1,917 facilitators 8.7-9.7 s against 9.1 s. (The eighth
+# session's 1,000 came from a delete that sought the keys in an index that cannot seek them.)
+NARROW_LIMIT = 1_500
 
 # Rollups whose every column outside the grain is a count or a sum (or rides along with the
 # grain: rollup_delta.ALONG): a correction's old rows can be taken out of them again. With the
