@@ -236,8 +236,7 @@ def _netted(column: str, grain: tuple[str, ...]) -> str:
 def stale(conn: Connection, name: str, grain: tuple[str, ...]) -> list[str]:
     """`stale_<name>`: the rows of a rollup built from the signals (as they are before the
     signed rows are merged) whose maximum (MAXIMA) may fall: an old version of a corrected
-    signal held it (its value is the row's, or above) and no new version of the same grain
-    reaches it. Call after `signed`, before its rows are merged; returns the stale rows'
+    signal held it (its value is the row's) and no new version of the same grain reaches it. Call after `signed`, before its rows are merged; returns the stale rows'
     phenomena (none: nothing to recount). A correction that keeps a signal in its grain and its
     report date, or moves the date on, leaves nothing stale."""
     out, held = f"stale_{name}", f"held_{name}"
@@ -262,7 +261,8 @@ def stale(conn: Connection, name: str, grain: tuple[str, ...]) -> list[str]:
         # the common case: no join with the rollup at all
         conn.execute(text(f"create temp table {out} (like {name}) on commit drop"))
         return []
-    # the old version's value is the row's (or above: new signals were merged since): it held it
+    # the old version's value is the row's: it held it (a new signal merged since with a later
+    # one holds it now, and the row stays)
     row_held = " or ".join(f"m.{c} >= r.{c}" for c in maxima)
     conn.execute(
         text(
