@@ -72,9 +72,9 @@ def _decayed(column: str) -> str:
 
 # The decay of each month of the period (`decay_1`) and of the two after it (`decay_2`, `_3`: a
 # quarter row's second and third months), computed once per month and joined to the rollup's
-# rows by their month (offset 0: PostgreSQL would otherwise compute them on each joined row);
-# computed on each row instead (6 powers a quarter row, 2 a month row) it
-# was ~15-25 ms of a year's ranking at 10M signals.
+# rows by their month (offset 0: PostgreSQL would otherwise pull the subquery up and compute
+# them on each joined row). Computed on each row (6 powers a quarter row, 2 a month row), the
+# decay was ~10-25 ms of a year's ranking at 10M signals.
 _FACTORS = ", ".join(
     _decay(f"(month + interval '{i} month')::date") + f" as decay_{i + 1}" for i in range(3)
 )
@@ -294,7 +294,8 @@ def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) ->
     row per quarter or month and entity, or per month, region and entity), the distinct owners
     as the union of the bit masks, the distinct networks as the union of the network masks
     (`_networks`). own=False leaves the own_* components zero (the previous period needs only
-    ranks)."""
+    ranks). Unordered: an order by here made the planner sort the rows to group them, and
+    `_components` orders the facilitators that come out."""
     own_columns = ",\n".join(
         f"{expr if own else none} as {name}" for name, (expr, none) in OWN_AGGREGATES.items()
     )
