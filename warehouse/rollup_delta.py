@@ -236,9 +236,10 @@ def _netted(column: str, grain: tuple[str, ...]) -> str:
 def stale(conn: Connection, name: str, grain: tuple[str, ...]) -> list[str]:
     """`stale_<name>`: the rows of a rollup built from the signals (as they are before the
     signed rows are merged) whose maximum (MAXIMA) may fall: an old version of a corrected
-    signal held it (its value is the row's) and no new version of the same grain reaches it. Call after `signed`, before its rows are merged; returns the stale rows'
-    phenomena (none: nothing to recount). A correction that keeps a signal in its grain and its
-    report date, or moves the date on, leaves nothing stale."""
+    signal held it (its value is the row's) and no new version of the same grain reaches it.
+    Call after `signed`, before its rows are merged; returns the stale rows' phenomena (none:
+    nothing to recount). A correction that keeps a signal in its grain and its report date, or
+    moves the date on, leaves nothing stale."""
     out, held = f"stale_{name}", f"held_{name}"
     conn.execute(text(f"drop table if exists {out}, {held}"))
     nulls = frozenset(columns(conn, name, nullable=True))
