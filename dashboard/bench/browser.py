@@ -112,13 +112,16 @@ async def rendered(page: Page, timeout: float = 60_000) -> None:
 
 
 # Installed before an interaction: records when the app's script state leaves "running", so that
-# a rerun faster than Playwright's polling is still seen to have happened (and to be over).
+# a rerun faster than Playwright's polling is still seen to have happened (and to be over), and
+# when, on the page's own clock: from then on only the drawing is left.
 WATCH_RERUN = """() => {
     window.__nsocRerunDone = false;
+    window.__nsocWatchedAt = performance.now();
     const app = document.querySelector("[data-testid='stApp']");
     const seen = new MutationObserver((records) => {
         if (records.some((r) => r.oldValue === "running")) {
             window.__nsocRerunDone = true;
+            window.__nsocRerunDoneAt = performance.now();
             seen.disconnect();
         }
     });
@@ -157,8 +160,10 @@ async def load_time(page: Page, url: str) -> float:
     return (time.perf_counter() - began) * 1000
 
 
-async def filter_time(page: Page, region: str) -> float:
-    """Pick a region in the sidebar's first multiselect and wait for the page to settle."""
+async def filter_time(page: Page, region: str) -> tuple[float, float]:
+    """Pick a region in the sidebar's first multiselect and wait for the page to settle. Returns
+    the time until the page was drawn and the part of it until the app's rerun was over (the
+    request, the server's script run and its messages; the rest is the browser drawing)."""
     regions = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
     await regions.click()
     await page.keyboard.type(region)
@@ -168,7 +173,9 @@ async def filter_time(page: Page, region: str) -> float:
     await page.keyboard.press("Escape")
     await page.locator("h1").first.click()  # blur: the widget commits
     await settle(page)
-    return (time.perf_counter() - began) * 1000
+    drawn = (time.perf_counter() - began) * 1000
+    rerun = await page.evaluate("window.__nsocRerunDoneAt - window.__nsocWatchedAt")
+    return drawn, float(rerun)
 
 
 async def single(browser: Browser, app: str, options: Options, report: Report) -> Any:
@@ -176,16 +183,20 @@ async def single(browser: Browser, app: str, options: Options, report: Report) -
     page = await context.new_page()
     await login(page, app, "Politie", "analist@politie")
     for name in PAGES:
-        loads, filters = [], []
+        loads, filters, reruns = [], [], []
         for i in range(max(2, options.runs // 4) + 1):
             loads.append(await load_time(page, f"{app}/{name}"))
             if name != "map":
-                filters.append(await filter_time(page, REGIONS[i % len(REGIONS)]))
+                drawn, rerun = await filter_time(page, REGIONS[i % len(REGIONS)])
+                filters.append(drawn)
+                reruns.append(rerun)
         report.browser.append(
             {
                 "page": name,
                 "load": summary(loads[1:]),  # the first load warms the app's caches
                 "filter": summary(filters[1:]) if filters else None,
+                # of which until the rerun was over (the rest: the browser drawing)
+                "filter_rerun": summary(reruns[1:]) if reruns else None,
             }
         )
     state = await context.storage_state()

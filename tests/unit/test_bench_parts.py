@@ -37,3 +37,36 @@ def test_an_error_without_a_message_is_reported_by_its_type():
     assert report.errors == [{"part": "browser pages", "error": "TimeoutError: TimeoutError"}]
     assert first_line(TimeoutError()) == "TimeoutError"
     assert first_line(RuntimeError("gone\nCall log: …")) == "gone"
+
+
+def test_the_browser_table_splits_a_filter_change_into_rerun_and_drawing():
+    # after a filter change: until drawn and, of that, until the app's rerun was over; the map
+    # has no filter change, and a report written before the split has no rerun figures
+    def s(median: float, p95: float) -> dict[str, float]:
+        return {"median_ms": median, "p95_ms": p95, "runs": 4}
+
+    report = Report()
+    report.browser = [
+        {
+            "page": "heatmaps",
+            "load": s(603, 644),
+            "filter": s(215, 245),
+            "filter_rerun": s(198, 230),
+        },
+        {"page": "map", "load": s(789, 1187), "filter": None, "filter_rerun": None},
+        {"page": "indicators", "load": s(665, 678), "filter": s(270, 314)},
+    ]
+    lines = render(report)
+    header = next(line for line in lines if line.startswith("page"))
+    assert header.split() == [
+        "page", "load", "med", "load", "p95", "filter", "med", "filter", "p95",
+        "rerun", "med", "rerun", "p95",
+    ]  # fmt: skip
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in lines
+        if line.split()[:1] in (["heatmaps"], ["map"], ["indicators"])
+    }
+    assert rows["heatmaps"] == ["603", "644", "215", "245", "198", "230"]
+    assert rows["map"] == ["789", "1187", "nan", "nan", "nan", "nan"]
+    assert rows["indicators"] == ["665", "678", "270", "314", "nan", "nan"]
