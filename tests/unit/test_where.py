@@ -74,3 +74,26 @@ def test_the_ranking_reads_whole_quarters_from_a_quarterly_rollup(filters, table
     assert [table for table, _ in parts] == tables
     for _, clause in parts:  # every value the conditions name is bound
         assert set(re.findall(r":(\w+)", clause)) <= set(params), clause
+
+
+def test_the_regional_rollup_is_read_month_by_month():
+    # its index is (viewer_mask, month, region_code, entity_id): the months named one by one let
+    # PostgreSQL 15 seek the regions; a range of months made it read every region's entries
+    from warehouse.queries import facilitators
+
+    period = Filters(start=dt.date(2023, 11, 1), end=dt.date(2024, 2, 1), regions=("RTM", "AMS"))
+    [(table, clause)], params = facilitators._viewer_source(period)
+    assert table == "rollup_facilitator_region_month"
+    assert clause == "month = any(:f_months) and region_code = any(:f_regions)"
+    assert params == {
+        "f_months": [
+            dt.date(2023, 11, 1),
+            dt.date(2023, 12, 1),
+            dt.date(2024, 1, 1),
+            dt.date(2024, 2, 1),
+        ],
+        "f_regions": ["RTM", "AMS"],
+    }
+    # an empty period (start after end) reads no month
+    backwards = replace(period, start=dt.date(2024, 2, 1), end=dt.date(2023, 11, 1))
+    assert facilitators._viewer_source(backwards)[1]["f_months"] == []

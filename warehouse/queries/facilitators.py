@@ -218,11 +218,22 @@ def _viewer_source(period: Filters) -> tuple[list[tuple[str, str]], dict[str, ob
     """The rows of the per-agency rollups that answer these filters (`per_agency_rollup`) over the
     period's months (start and end given), as (table, condition) pairs to unite, and their
     parameters: with months only, the whole quarters from the quarterly rollup and the other
-    months from the monthly one; with regions, the months of the regional one."""
-    if not per_viewer(period):
-        clause, params = where(period, MONTHS_AND_REGIONS)
-        return [(REGION_ROLLUP, clause)], params
+    months from the monthly one; with regions, the months of the regional one.
+
+    The regional one's months are named one by one, not as a range: its grain index is
+    (viewer_mask, month, region_code, entity_id), and PostgreSQL 15 seeks the regions in it only
+    under an equality on the month; under a range it read every region's entries of the months
+    and filtered them (a year of three regions at 10M signals: 66 -> 50 ms)."""
     assert period.start is not None and period.end is not None
+    if not per_viewer(period):
+        clause, params = where(replace(period, start=None, end=None), MONTHS_AND_REGIONS)
+        months = [
+            add_months(period.start, i) for i in range(months_between(period.start, period.end))
+        ]
+        return [(REGION_ROLLUP, f"month = any(:f_months) and {clause}")], {
+            **params,
+            "f_months": months,
+        }
     quarters, months = split_quarters(period.start, period.end)
     parts = [(QUARTER_ROLLUP, "month = any(:f_quarters)")] if quarters else []
     # (an empty period, start after end, reads no month)
