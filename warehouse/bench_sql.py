@@ -46,6 +46,14 @@ NAIVE = {
         from signal s join signal_entity se on se.signal_id = s.id
         where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and se.role = 'facilitator'
         group by 1 order by 2 desc limit 100""",
+    # the same for the signals of some RIEC regions (the ranking after a region filter)
+    "facilitators_regions": """
+        select se.entity_id, count(*), count(distinct s.owner_agency), max(s.observed_on)
+        from signal s join signal_entity se on se.signal_id = s.id
+        join municipality m on m.gm_code = s.municipality_code
+        where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and se.role = 'facilitator'
+          and m.region_code = any(:regions)
+        group by 1 order by 2 desc limit 100""",
     "hexagons": """
         select s.h3_r7, count(*), sum(s.amount_eur) from signal s
         where s.observed_on >= :start and s.observed_on < :stop and s.audience_mask & :mask <> 0 and s.h3_r7 is not null group by 1""",

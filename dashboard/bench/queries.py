@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -23,6 +23,9 @@ from warehouse.filters import Filters
 from warehouse.periods import add_months
 from warehouse.scoped import app_engine, app_url, scoped
 from warehouse.viewer import Role, Viewer
+
+# RIEC regions of the seaports, for the facilitator ranking after a region filter
+PORT_REGIONS = ("RTM", "AMS", "ZWB")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
     # the same length a month earlier: the seed ends with a year, whose whole quarters the
     # ranking reads from a rollup per quarter; this one has three quarters and three months
     shifted = Filters(start=add_months(last, -12), end=add_months(last, -1))
+    # the ranking after a region filter (the port regions): the regional rollup's path
+    ports = replace(year, regions=PORT_REGIONS)
     analyst, manager = make_viewer("politie", Role.analyst), make_viewer("defensie", Role.manager)
     common = [
         Case("all", "reference.filter_options", reference.filter_options, {}, "options"),
@@ -123,6 +128,20 @@ def cases(last: dt.date) -> list[tuple[Viewer, Case]]:
             facilitators.facilitator_components,
             {"filters": shifted},
             "facilitators",
+        ),
+        Case(
+            "facilitators",
+            "facilitators.facilitator_components (three regions)",
+            facilitators.facilitator_components,
+            {"filters": ports},
+            "facilitators_regions",
+        ),
+        Case(
+            "facilitators",
+            "facilitators.previous_components (three regions)",
+            facilitators.previous_components,
+            {"filters": ports},
+            "facilitators_regions",
         ),
         Case(
             "facilitators",
@@ -224,6 +243,7 @@ def bench_queries(url: str, options: Options, report: Report, say: Callable[[str
                         "start": f.start or dt.date(1900, 1, 1),
                         "stop": add_months(f.end, 1) if f.end else dt.date(9999, 1, 1),
                         "mask": 1 << viewer.agency_bit,
+                        "regions": list(f.regions),
                     }
                     with owner.connect() as conn:
                         naive_cache[key] = summary(

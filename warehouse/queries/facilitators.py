@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, split_quarters
-from warehouse.planner import bitmap_scans_off, sorts_off
+from warehouse.planner import bitmap_scans_off, hash_joins_off, sorts_off
 from warehouse.queries.frames import copied_frame, frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
@@ -186,8 +186,13 @@ def _components(
     }
     # grouped by hashing: the planner sorted the ~30,000 rows of a year into entity order
     # instead (~15 ms of its ~60 at 10M signals), to group them and order the 7,500 that come
-    # out; those are ordered here
-    with sorts_off(conn) if rollup else nullcontext():
+    # out; those are ordered here. From the regional rollup, its rows are read month by month
+    # beside the month's decay (`planner.hash_joins_off`)
+    regional = rollup and not per_viewer(period)
+    with (
+        sorts_off(conn) if rollup else nullcontext(),
+        hash_joins_off(conn) if regional else nullcontext(),
+    ):
         df = copied_frame(conn, sql, params, COMPONENT_COLUMNS, text_columns=["category"])
     if rollup:
         df = df.sort_values("entity_id", ignore_index=True)
