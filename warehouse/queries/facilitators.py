@@ -168,7 +168,8 @@ def _components(
         return pd.DataFrame(columns=COMPONENT_COLUMNS)
     start, end = span
     period = replace(filters, start=start, end=end)
-    rollup = per_agency_rollup(filters) is not None
+    source = per_agency_rollup(filters)
+    rollup = source is not None
     if rollup:
         parts, params = _viewer_source(period)
         sql = _viewer_components_sql(parts, own=own)
@@ -188,10 +189,9 @@ def _components(
     # instead (~15 ms of its ~60 at 10M signals), to group them and order the 7,500 that come
     # out; those are ordered here. From the regional rollup, its rows are read month by month
     # beside the month's decay (`planner.hash_joins_off`)
-    regional = rollup and not per_viewer(period)
     with (
         sorts_off(conn) if rollup else nullcontext(),
-        hash_joins_off(conn) if regional else nullcontext(),
+        hash_joins_off(conn) if source == REGION_ROLLUP else nullcontext(),
     ):
         df = copied_frame(conn, sql, params, COMPONENT_COLUMNS, text_columns=["category"])
     if rollup:
