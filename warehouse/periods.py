@@ -21,6 +21,11 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The months start..end (first days, both included); none when start is after end."""
+    return [add_months(start, i) for i in range(months_between(start, end))]
+
+
 def window(conn: Connection, filters: Filters) -> tuple[dt.date, dt.date] | None:
     """The filter's months, completed and clipped by the months the viewer has data for (the
     rollup under row-level security); None when there is nothing to show."""

@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from warehouse.periods import add_months, months_between, quarter_start, split_quarters
+from warehouse.periods import (
+    add_months,
+    month_range,
+    months_between,
+    quarter_start,
+    split_quarters,
+)
 
 
 def d(year: int, month: int) -> dt.date:
@@ -49,3 +55,14 @@ def test_a_month_s_quarter():
     assert [quarter_start(d(2024, m)).month for m in range(1, 13)] == [1] * 3 + [4] * 3 + [
         7
     ] * 3 + [10] * 3
+
+
+def test_month_range_lists_the_months_both_included():
+    assert month_range(dt.date(2023, 11, 1), dt.date(2024, 2, 1)) == [
+        dt.date(2023, 11, 1),
+        dt.date(2023, 12, 1),
+        dt.date(2024, 1, 1),
+        dt.date(2024, 2, 1),
+    ]
+    assert month_range(dt.date(2024, 3, 1), dt.date(2024, 3, 1)) == [dt.date(2024, 3, 1)]
+    assert month_range(dt.date(2024, 3, 1), dt.date(2024, 1, 1)) == []

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, text
 
 from warehouse import scoring
 from warehouse.filters import Filters
-from warehouse.periods import add_months, months_between, split_quarters
+from warehouse.periods import add_months, month_range, months_between, split_quarters
 from warehouse.planner import bitmap_scans_off, hash_joins_off, sorts_off
 from warehouse.queries.frames import copied_frame, frame
 from warehouse.queries.where import Columns, where
@@ -232,9 +232,7 @@ def _viewer_source(period: Filters) -> tuple[list[tuple[str, str]], dict[str, ob
     assert period.start is not None and period.end is not None
     if not per_viewer(period):
         clause, params = where(replace(period, start=None, end=None), MONTHS_AND_REGIONS)
-        months = [
-            add_months(period.start, i) for i in range(months_between(period.start, period.end))
-        ]
+        months = month_range(period.start, period.end)
         return [(REGION_ROLLUP, f"month = any(:f_months) and {clause}")], {
             **params,
             "f_months": months,

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from warehouse.models import HANDLING_CODES
+from warehouse.periods import month_range
 from warehouse.queries.frames import frame
 from warehouse.viewer import Viewer
 
@@ -27,11 +28,7 @@ class Options:
     def months(self) -> list[dt.date]:
         if not self.first_month or not self.last_month:
             return []
-        out, m = [], self.first_month
-        while m <= self.last_month:
-            out.append(m)
-            m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-        return out
+        return month_range(self.first_month, self.last_month)
 
 
 def _frame(conn: Connection, sql: str) -> pd.DataFrame:
