@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
-from warehouse.planner import nested_loops_off, sorts_off
+from warehouse.planner import NESTED_LOOPS, SORTS, off
 from warehouse.rollup_sql import EVERY_VIEWER, LOCK, record_refresh, rollup_sql, rows_after
 
 TABLE = "rollup_entity_count_month"
@@ -113,7 +113,7 @@ def recount(conn: Connection) -> Recount | None:
     # hash whatever the estimates keep it safe.
     conn.execute(text("analyze rollup_entity_month"))
     # and the rows going into the final grouping are grouped by hashing, not sorted first
-    with nested_loops_off(conn), sorts_off(conn):
+    with off(conn, NESTED_LOOPS, SORTS):
         inserted = _insert(conn, start)
     conn.execute(text("delete from rollup_stale where rollup = :r"), {"r": TABLE})
     rows = rows_after(conn, TABLE, deleted, inserted)

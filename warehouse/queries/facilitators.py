@@ -16,7 +16,6 @@ with bit masks (migration 0022, `_networks`); their rows come to pandas through 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
 from dataclasses import replace
 
 import pandas as pd
@@ -25,7 +24,7 @@ from sqlalchemy import Connection, text
 from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.periods import add_months, month_range, months_between, split_quarters
-from warehouse.planner import bitmap_scans_off, hash_joins_off, sorts_off
+from warehouse.planner import BITMAP_SCANS, HASH_JOINS, SORTS, off
 from warehouse.queries.frames import copied_frame, frame
 from warehouse.queries.where import Columns, where
 from warehouse.settings import get_settings
@@ -188,11 +187,9 @@ def _components(
     # grouped by hashing: the planner sorted the ~30,000 rows of a year into entity order
     # instead (~15 ms of its ~60 at 10M signals), to group them and order the 7,500 that come
     # out; those are ordered here. From the regional rollup, its rows are read month by month
-    # beside the month's decay (`planner.hash_joins_off`)
-    with (
-        sorts_off(conn) if rollup else nullcontext(),
-        hash_joins_off(conn) if source == REGION_ROLLUP else nullcontext(),
-    ):
+    # beside the month's decay (`planner.HASH_JOINS` off)
+    settings = ((SORTS,) if rollup else ()) + ((HASH_JOINS,) if source == REGION_ROLLUP else ())
+    with off(conn, *settings):
         df = copied_frame(conn, sql, params, COMPONENT_COLUMNS, text_columns=["category"])
     if rollup:
         df = df.sort_values("entity_id", ignore_index=True)
@@ -212,7 +209,7 @@ def entity_names(*, conn: Connection, viewer: Viewer, ids: tuple[int, ...]) -> d
     for this statement only."""
     if not viewer.sees_rows or not ids:
         return {}
-    with bitmap_scans_off(conn):
+    with off(conn, BITMAP_SCANS):
         rows = conn.execute(
             text("select id, display_name from entity where id = any(:ids)"), {"ids": list(ids)}
         ).all()

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 from warehouse import entity_counts
 from warehouse.filters import Filters
 from warehouse.periods import add_months, months_between, previous_period, window
-from warehouse.planner import bitmap_scans_off
+from warehouse.planner import BITMAP_SCANS, off
 from warehouse.queries.frames import frame
 from warehouse.queries.where import CELL_ROLLUP, Columns, cell_rollup, where
 from warehouse.settings import get_settings
@@ -334,5 +334,5 @@ def cell_signals(
             where m.region_code = :cell_region
             {newest}
             """  # noqa: S608 - the clause is built from column constants; values are bound
-    with bitmap_scans_off(conn):
+    with off(conn, BITMAP_SCANS):
         return frame(conn.execute(text(sql), params), DRILLDOWN_COLUMNS)
