@@ -229,11 +229,15 @@ class CompactDeck(pdk.Deck):
     json module use its pure-Python encoder (a fifth of the map page's time) and sends the
     browser the whitespace too. The same objects, the same JSON values."""
 
+    prepared: str | None = None  # the JSON written before (`prepared_deck`)
+
     def to_json(self) -> str:
+        if self.prepared is not None:
+            return self.prepared
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def deck(layers: list[pdk.Layer], settings: MapSettings, *, world: bool = False) -> pdk.Deck:
+def deck(layers: list[pdk.Layer], settings: MapSettings, *, world: bool = False) -> CompactDeck:
     view = (
         pdk.ViewState(latitude=25.0, longitude=-35.0, zoom=1.6)
         if world
@@ -254,6 +258,15 @@ def deck(layers: list[pdk.Layer], settings: MapSettings, *, world: bool = False)
         map_style=settings.style,
         tooltip=tooltip,
     )
+
+
+def prepared_deck(text: str, settings: MapSettings, *, world: bool = False) -> CompactDeck:
+    """A deck whose JSON was written before (`deck(...).to_json()`, kept by the app's cache:
+    dashboard/map_view.py), for st.pydeck_chart: it takes the JSON, the tooltip and the map
+    provider's key from the deck."""
+    out = deck([], settings, world=world)
+    out.prepared = text
+    return out
 
 
 def selected_places(selection: Any) -> list[tuple[str, str | None]]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import maps
+from dashboard import map_view, maps
 from dashboard.coverage_ui import coverage_strip
-from dashboard.data import cached_read
 from dashboard.definitions import definitions
-from dashboard.i18n import fmt_eur, fmt_int, t
+from dashboard.i18n import t
+from dashboard.map_view import MapChoice
 from dashboard.shell import current_filters, current_viewer, language
 from warehouse.filters import PARAM
-from warehouse.queries import geo
 from warehouse.settings import get_settings
 
 lang = language()
@@ -43,11 +42,11 @@ def apply_selection() -> None:
 
 
 def count(value: object) -> str:
-    return f"< {k}" if pd.isna(value) else fmt_int(float(value), lang)  # type: ignore[arg-type]
+    return map_view.count(value, lang, k)
 
 
 def euro(value: object) -> str:
-    return "–" if pd.isna(value) else fmt_eur(float(value), lang)  # type: ignore[arg-type]
+    return map_view.euro(value, lang)
 
 
 metrics = {"signals": t("signals", lang), "amount_eur": t("amount_eur", lang)}
@@ -85,56 +84,16 @@ show = {
 }
 world = toggles[4].toggle(t("map_world", lang), value=False, key="kaart_wereld")
 
-cells = cached_read(viewer, geo.hexagons, filters=filters, resolution=int(resolution))
-ports = cached_read(viewer, geo.nodes, filters=filters)
-arcs = cached_read(viewer, geo.flows, filters=filters, kind=None if kind == "all" else kind)
-
-cells = cells.assign(
-    label=[
-        f"{m if isinstance(m, str) else t('abroad_or_unknown', lang)}"
-        for m in cells["municipality"]
-    ],
-    detail=[
-        f"{t('signals', lang)}: {count(s)} · {t('amount_eur', lang)}: {euro(a)} · "
-        f"{t('high_severity', lang)}: {count(h) if not pd.isna(s) else '–'}"
-        for s, a, h in zip(
-            cells["signals"], cells["amount_eur"], cells["high_severity"], strict=True
-        )
-    ],
+choice = MapChoice(
+    metric=metric,
+    resolution=int(resolution),
+    kind=kind,
+    layers=tuple(layer for layer, on in show.items() if on),
+    world=world,
 )
-ports = ports.assign(
-    label=[
-        f"{n} ({t('node_' + nt, lang)})"
-        for n, nt in zip(ports["name"], ports["node_type"], strict=True)
-    ],
-    detail=[
-        f"{m} · {t('signals', lang)}: {count(s)} · {t('amount_eur', lang)}: {euro(a)}"
-        for m, s, a in zip(
-            ports["municipality"], ports["signals"], ports["amount_eur"], strict=True
-        )
-    ],
-)
-arcs = arcs.assign(
-    label=[f"{o} → {n}" for o, n in zip(arcs["origin_name"], arcs["node_name"], strict=True)],
-    detail=[
-        f"{t('flows_' + fk, lang)} · {t('signals', lang)}: {count(s)} · "
-        f"{t('amount_eur', lang)}: {euro(a)}"
-        for fk, s, a in zip(arcs["flow_kind"], arcs["signals"], arcs["amount_eur"], strict=True)
-    ],
-)
-
-layers = []
-if show["hexagons"]:
-    layers.append(maps.hexagon_layer(cells, metric, metrics))
-if show["flows"]:
-    layers.append(maps.flow_layer(arcs))
-if show["nodes"]:
-    layers.append(maps.node_layer(ports))
-if show["places"]:
-    layers.append(maps.place_layer(maps.place_labels(cells)))
-
+data = map_view.frames(viewer, filters, choice)
 st.pydeck_chart(
-    maps.deck(layers, settings, world=world),
+    map_view.cached_deck(viewer, filters, choice, settings, lang, k),
     on_select=apply_selection,
     selection_mode="multi-object",
     key=SELECTION_KEY,
@@ -144,13 +103,13 @@ picked = st.session_state.pop("kaart_gefilterd", None)
 if picked:
     st.success(t("map_filtered", lang).format(codes=", ".join(picked)))
 st.caption(t("map_click_hint", lang))
-if cells["suppressed"].any() or ports["suppressed"].any():
+if data.cells["suppressed"].any() or data.ports["suppressed"].any():
     st.caption(t("suppressed_note", lang).format(k=k))
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("top_ports", lang))
-    busiest = ports.sort_values("signals", ascending=False, na_position="last").head(10)
+    busiest = data.ports.sort_values("signals", ascending=False, na_position="last").head(10)
     st.table(
         pd.DataFrame(
             {
@@ -163,11 +122,11 @@ with left:
     )
 with right:
     st.subheader(t("top_flows", lang))
-    top = arcs.head(10)
+    top = data.arcs.head(10)
     st.table(
         pd.DataFrame(
             {
-                t("flow", lang): top["label"],
+                t("flow", lang): map_view.flow_label(top),
                 t("flow_kind", lang): [t("flows_" + fk, lang) for fk in top["flow_kind"]],
                 t("signals", lang): [count(v) for v in top["signals"]],
                 t("amount_eur", lang): [euro(v) for v in top["amount_eur"]],
