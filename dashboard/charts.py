@@ -17,12 +17,22 @@ without it. The browser keeps a chart and only swaps its rows when the spec (and
 names) of a rerun are those of the last one: Altair names a dataset after a hash of its rows,
 so every filter change used to make the browser compile and lay out every chart anew. A chart
 keeps its spec across reruns only if nothing in it depends on the rows: sort the axes by a
-field of the data (`alt.EncodingSortField`), not by a list of the values."""
+field of the data (`alt.EncodingSortField`), not by a list of the values.
+
+The charts of the busiest pages are `template`s: built without rows, from arguments that are
+not data (language, titles, sizes), and written as Vega-Lite once per arguments and process;
+each rerun hands over only the rows (`Template.show`). Building an Altair chart and writing its
+spec was a third of the app server's Python under the benchmark's twenty sessions
+(docs/performance.md, "Twenty-fourth session"), for a spec that did not change."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, cast
 
 import altair as alt
 import pandas as pd
@@ -63,3 +73,39 @@ def show(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
     """`st.altair_chart(chart, **kwargs)` without the schema validation: the same element,
     selections (`on_select`, `selection_mode`, `key`) and the same return value."""
     return st.vega_lite_chart(shown_spec(chart), **kwargs)
+
+
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A chart's Vega-Lite spec without its rows, as JSON (`template`); its data is the table
+    DATASET, handed over at each `show`."""
+
+    text: str
+
+    def spec(self, rows: pd.DataFrame) -> dict[str, Any]:
+        """The spec with these rows (a new dict each time: Streamlit patches what it is given)."""
+        out = json.loads(self.text)
+        out["datasets"] = {**out.get("datasets", {}), DATASET: rows}
+        return out
+
+    def show(self, rows: pd.DataFrame, **kwargs: Any) -> Any:
+        """`show` for the chart with these rows: the same element and return value."""
+        return st.vega_lite_chart(self.spec(rows), **kwargs)
+
+
+def template(build: Callable[P, alt.TopLevelMixin]) -> Callable[P, Template]:
+    """A chart builder as a `Template`, built and written once per arguments and process. The
+    builder's chart has no data of its own (its rows are DATASET's) and depends on its
+    arguments alone, which must be hashable and hold no one's data: the templates are shared by
+    every session of the process."""
+
+    @functools.lru_cache(maxsize=256)
+    def written(*args: Any, **kwargs: Any) -> Template:
+        chart = build(*args, **kwargs).copy(deep=False)  # type: ignore[attr-defined]
+        chart.data = alt.NamedData(name=DATASET)
+        return Template(json.dumps(spec(chart)))
+
+    return cast(Callable[P, Template], functools.update_wrapper(written, build))

@@ -97,17 +97,42 @@ def heatmap_chart(
     value_title: str,
     compare: bool,
     lang: str,
-    tooltip_extra: list[alt.Tooltip] | None = None,
-) -> alt.LayerChart:
-    """Grey cells underneath (suppressed cells stay grey), coloured cells on top carrying the
-    click selection. SVG renderer: cells are DOM paths, so a browser test can click one."""
-    pick = alt.selection_point(name=SELECTION, fields=["phenomenon_code", "cell_x"], on="click")
-    # the orders as fields of the rows, not as lists in the spec: a filter change then changes
-    # the rows alone, and the browser keeps the chart (dashboard/charts.py)
-    cells = cells.assign(
+    tooltip_extra: tuple[tuple[str, str], ...] = (),
+) -> tuple[charts.Template, pd.DataFrame]:
+    """The chart (`heatmap_template`) and its rows: the cells with their place on each axis,
+    as fields of the rows, not as lists in the spec: a filter change then changes the rows
+    alone, and the browser keeps the chart (dashboard/charts.py)."""
+    rows = cells.assign(
         x_rank=cells["x"].map({v: i for i, v in enumerate(x_order)}),
         y_rank=cells["phenomenon"].map({v: i for i, v in enumerate(y_order)}),
     )
+    chart = heatmap_template(
+        labelled=len(x_order) <= MAX_LABELLED_COLUMNS,
+        height=max(240, 22 * len(y_order)),
+        x_title=x_title,
+        value_title=value_title,
+        compare=compare,
+        lang=lang,
+        tooltip_extra=tooltip_extra,
+    )
+    return chart, rows
+
+
+@charts.template
+def heatmap_template(
+    *,
+    labelled: bool,
+    height: int,
+    x_title: str,
+    value_title: str,
+    compare: bool,
+    lang: str,
+    tooltip_extra: tuple[tuple[str, str], ...] = (),
+) -> alt.LayerChart:
+    """Grey cells underneath (suppressed cells stay grey), coloured cells on top carrying the
+    click selection, their numbers when `labelled`. SVG renderer: cells are DOM paths, so a
+    browser test can click one. tooltip_extra: (field, title) pairs after the value."""
+    pick = alt.selection_point(name=SELECTION, fields=["phenomenon_code", "cell_x"], on="click")
     x = alt.X(
         "x:N",
         sort=alt.EncodingSortField(field="x_rank", op="min"),
@@ -124,10 +149,8 @@ def heatmap_chart(
         alt.Tooltip("phenomenon:N", title=t("phenomenon", lang)),
         alt.Tooltip("x:N", title=x_title),
         alt.Tooltip("label:N", title=value_title),
-        *(tooltip_extra or []),
+        *(alt.Tooltip(field, title=title) for field, title in tooltip_extra),
     ]
-    # The data goes on the layer, not on each sub-chart: Altair would otherwise hash the frame
-    # once per layer to find out that they share it.
     base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     scale = (
         alt.Scale(scheme="redblue", domainMid=0, reverse=True)
@@ -146,11 +169,10 @@ def heatmap_chart(
         .properties(name=CELLS)  # its marks: <g class="... cells_marks"> (browser tests)
     )
     layers: list[alt.Chart] = [grey, coloured]
-    if len(x_order) <= MAX_LABELLED_COLUMNS:
+    if labelled:
         layers.append(cell_numbers(base, compare))
-    height = max(240, 22 * len(y_order))
     return (
-        alt.layer(*layers, data=cells)
+        alt.layer(*layers)
         .properties(height=height, usermeta={"embedOptions": {"renderer": "svg"}})
         .configure(locale=LOCALES.get(lang, LOCALES["nl"]))
     )
@@ -200,13 +222,13 @@ def heatmap_section(
     cells, x_order, y_order = chart_frame(
         df, axis=axis, metric=metric, compare=compare, lang=lang, names=names
     )
-    extra = None
+    extra: tuple[tuple[str, str], ...] = ()
     value_title = t(f"metric_{metric}", lang)
     if compare:
-        extra = [
-            alt.Tooltip("now:N", title=t(f"metric_{metric}", lang)),
-            alt.Tooltip("before:N", title=t("previous_period", lang)),
-        ]
+        extra = (
+            ("now:N", t(f"metric_{metric}", lang)),
+            ("before:N", t("previous_period", lang)),
+        )
         value_title = f"{t('change', lang)}: {value_title}"
         if filters.start and filters.end:
             before = previous_period(filters, filters.start, filters.end)
@@ -215,7 +237,7 @@ def heatmap_section(
                     start=fmt_month(before.start, lang), end=fmt_month(before.end, lang)
                 )
             )
-    chart = heatmap_chart(
+    chart, rows = heatmap_chart(
         cells,
         x_order=x_order,
         y_order=y_order,
@@ -225,8 +247,8 @@ def heatmap_section(
         lang=lang,
         tooltip_extra=extra,
     )
-    event = charts.show(
-        chart,
+    event = chart.show(
+        rows,
         on_select="rerun",
         selection_mode=[SELECTION],
         key=f"heatmap_{axis}",

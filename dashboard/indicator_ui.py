@@ -75,15 +75,24 @@ def anomaly_table(series: pd.DataFrame, viewer: Viewer, lang: str) -> None:
     )
 
 
-def series_chart(series: pd.DataFrame, indicator: str, lang: str, regions: dict) -> alt.FacetChart:
-    """Small multiples, one per region: the count, the expected value (dashed) and the
-    anomalies (red points)."""
+def series_chart(
+    series: pd.DataFrame, indicator: str, lang: str, regions: dict
+) -> tuple[charts.Template, pd.DataFrame]:
+    """Small multiples, one per region (`series_template`), and their rows: the indicator's
+    months in the window."""
     df = series[(series["indicator"] == indicator) & series["in_window"]].copy()
     df["region"] = df["region_code"].map(regions).fillna(df["region_code"])
     df["month"] = pd.to_datetime(df["month"])
     df["count_label"] = [count_label(v, lang) for v in df["count"]]
     df["count"] = df["count"].astype("Float64").astype(float)
     df["expected"] = df["expected"].astype("Float64").astype(float)
+    return series_template(lang), df
+
+
+@charts.template
+def series_template(lang: str) -> alt.FacetChart:
+    """Small multiples, one per region: the count, the expected value (dashed) and the
+    anomalies (red points)."""
     fmt = "%m-%Y" if lang == "nl" else "%Y-%m"
     x = alt.X("month:T", title=None, axis=alt.Axis(format=fmt, labelAngle=-45))
     base = alt.Chart().encode(x=x)
@@ -103,7 +112,8 @@ def series_chart(series: pd.DataFrame, indicator: str, lang: str, regions: dict)
         .encode(y="count:Q", tooltip=tooltip)
     )
     return (
-        alt.layer(line, expected, flagged, data=df)
+        # a facet wants its data named at the top: the rows' table (charts.DATASET)
+        alt.layer(line, expected, flagged, data=alt.NamedData(name=charts.DATASET))
         .properties(width=200, height=120)
         .facet(facet=alt.Facet("region:N", title=None), columns=5)
         .resolve_scale(y="independent")
@@ -119,7 +129,8 @@ def series_section(series: pd.DataFrame, viewer: Viewer, lang: str) -> None:
     )
     st.caption(BY_CODE[pick].definition(lang))
     regions = names_for(viewer, lang)["regions"]
-    charts.show(series_chart(series, pick, lang, regions), width="content")
+    chart, rows = series_chart(series, pick, lang, regions)
+    chart.show(rows, width="content")
 
 
 def indicator_definitions(lang: str) -> list[str]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
 from dashboard.coverage_ui import coverage_strip
 from dashboard.data import cached_read
 from dashboard.definitions import definitions
 from dashboard.i18n import fmt_decimal, fmt_eur, fmt_int, t
 from dashboard.ranking import cached_ranking
+from dashboard.ranking_charts import lens_template, points_template
 from dashboard.shell import current_filters, current_viewer, language
 from warehouse import scoring
 from warehouse.queries import facilitators
@@ -129,32 +128,7 @@ lens = pd.concat(
         for column, label in (("own_score", "own_data"), ("score", "all_visible"))
     ]
 )
-# the bars in ranking order, sorted by a field of the rows: the chart's spec stays the same
-# from one rerun to the next, and the browser swaps the rows instead of drawing it anew
-in_order = alt.EncodingSortField(field="order", op="min")
-charts.show(
-    alt.Chart(lens)
-    .mark_bar()
-    .encode(
-        y=alt.Y("name:N", sort=in_order, title=None),
-        x=alt.X("score:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
-        yOffset=alt.YOffset("data:N", sort=[t("own_data", lang), t("all_visible", lang)]),
-        color=alt.Color(
-            "data:N",
-            title=None,
-            scale=alt.Scale(
-                domain=[t("own_data", lang), t("all_visible", lang)], range=["#9bb7d4", "#154273"]
-            ),
-        ),
-        tooltip=[
-            alt.Tooltip("name:N", title=t("facilitator", lang)),
-            alt.Tooltip("data:N", title=t("data_basis", lang)),
-            alt.Tooltip("score:Q", title=t("score", lang), format=".1f"),
-        ],
-    )
-    .properties(height=420),
-    width="stretch",
-)
+lens_template(lang).show(lens, width="stretch")
 st.markdown(f"**{t('only_partners_list', lang)}**")
 only = named(shared_only.head(15))
 st.table(
@@ -236,19 +210,4 @@ points = (
     )
 )
 points["component"] = [t("comp_" + c[2:], lang) for c in points["component"]]
-charts.show(
-    alt.Chart(points)
-    .mark_bar()
-    .encode(
-        y=alt.Y("display_name:N", sort=in_order, title=None),
-        x=alt.X("sum(points):Q", title=t("score", lang)),
-        color=alt.Color("component:N", title=t("component", lang)),
-        tooltip=[
-            alt.Tooltip("display_name:N", title=t("facilitator", lang)),
-            alt.Tooltip("component:N", title=t("component", lang)),
-            alt.Tooltip("points:Q", title=t("points", lang), format=".1f"),
-        ],
-    )
-    .properties(height=380),
-    width="stretch",
-)
+points_template(lang).show(points, width="stretch")

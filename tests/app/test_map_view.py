@@ -18,13 +18,13 @@ def _layers(text: str) -> dict[str, list]:
     return {layer["id"]: layer["data"] for layer in json.loads(text)["layers"]}
 
 
-def test_the_deck_is_written_once_per_agency_role_filters_choice_and_language(
-    app_env, monkeypatch
-):
+def test_the_deck_is_written_once_per_agency_role_filters_choice_and_language(app_env, monkeypatch):
     settings = maps.MapSettings()
     politie, douane = make_viewer("politie"), make_viewer("douane")
     choice = map_view.MapChoice()
-    direct = map_view.deck_json(map_view.frames(politie, EVERYTHING, choice), choice, settings, "nl", K)
+    direct = map_view.deck_json(
+        map_view.frames(politie, EVERYTHING, choice), choice, settings, "nl", K
+    )
     written: list[tuple[map_view.MapChoice, str]] = []
     write = map_view.deck_json
 

@@ -56,3 +56,32 @@ def test_a_layer_with_data_of_its_own_keeps_it():
     assert out["datasets"][charts.DATASET]["a"].tolist() == [1, 2]
     [(name, rows)] = [(k, v) for k, v in out["datasets"].items() if k != charts.DATASET]
     assert rows == [{"a": 9}] and out["layer"][1]["data"] == {"name": name}
+
+
+def test_a_template_is_built_once_per_arguments_and_takes_its_rows_at_each_show():
+    built: list[str] = []
+
+    @charts.template
+    def bars(title: str) -> alt.Chart:
+        built.append(title)
+        return alt.Chart().mark_bar().encode(x=alt.X("a:Q", title=title), y="b:N")
+
+    first, again, other = bars("Aantal"), bars("Aantal"), bars("Count")
+    assert built == ["Aantal", "Count"] and first is again
+    rows = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    spec = first.spec(rows)
+    assert spec["data"] == {"name": charts.DATASET}
+    assert spec["datasets"][charts.DATASET] is rows
+    assert spec["encoding"]["x"]["title"] == "Aantal"
+    assert other.spec(rows)["encoding"]["x"]["title"] == "Count"
+    # the same spec as the chart built with its rows and shown
+    assert {k: v for k, v in spec.items() if k != "datasets"} == {
+        k: v
+        for k, v in charts.shown_spec(
+            alt.Chart(rows).mark_bar().encode(x=alt.X("a:Q", title="Aantal"), y="b:N")
+        ).items()
+        if k != "datasets"
+    }
+    # each spec is its own: Streamlit patches what it is given
+    spec["encoding"]["x"]["title"] = "changed"
+    assert first.spec(rows)["encoding"]["x"]["title"] == "Aantal"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from dashboard.heatmap_ui import MAX_LABELLED_COLUMNS, chart_frame, heatmap_chart
@@ -29,7 +31,7 @@ def layers(columns: int, metric: str = "signals", lang: str = "nl") -> list[dict
     cells, x_order, y_order = chart_frame(
         frame(columns), axis="region", metric=metric, compare=False, lang=lang, names=NAMES
     )
-    chart = heatmap_chart(
+    chart, _rows = heatmap_chart(
         cells,
         x_order=x_order,
         y_order=y_order,
@@ -38,7 +40,7 @@ def layers(columns: int, metric: str = "signals", lang: str = "nl") -> list[dict
         compare=False,
         lang=lang,
     )
-    return chart.to_dict()["layer"]
+    return json.loads(chart.text)["layer"]
 
 
 def test_cells_carry_their_number_in_short_form():
