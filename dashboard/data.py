@@ -73,6 +73,8 @@ def _cached(
     key: tuple,
 ) -> list[Any]:
     # agency, role, names and key are the cache key; the underscored arguments are not hashed.
+    # Called with keywords: for each positional argument Streamlit looks the function's
+    # signature up anew to find its name (inspect.signature, ~0.1 ms each).
     return read_side_by_side(_viewer, *_queries, **dict(key))
 
 
@@ -80,7 +82,14 @@ def cached_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: 
     """`read_side_by_side`, cached for five minutes per agency, role, queries and arguments."""
     key = tuple(sorted(kwargs.items()))
     names = tuple(f"{q.__module__}.{q.__qualname__}" for q in queries)
-    return _cached(viewer.agency, str(viewer.role), names, queries, viewer, key)
+    return _cached(
+        agency=viewer.agency,
+        role=str(viewer.role),
+        names=names,
+        _queries=queries,
+        _viewer=viewer,
+        key=key,
+    )
 
 
 def on_behalf(viewer: Viewer, write: Callable[..., T], **kwargs: Any) -> T:

@@ -48,13 +48,18 @@ class MapFrames:
 
 def frames(viewer: Viewer, filters: Filters, choice: MapChoice) -> MapFrames:
     """The three reads, from the app's read cache."""
-    return MapFrames(
-        cells=cached_read(viewer, geo.hexagons, filters=filters, resolution=choice.resolution),
-        ports=cached_read(viewer, geo.nodes, filters=filters),
-        arcs=cached_read(
-            viewer, geo.flows, filters=filters, kind=None if choice.kind == "all" else choice.kind
-        ),
-    )
+    ports, arcs = ports_and_flows(viewer, filters, choice)
+    cells = cached_read(viewer, geo.hexagons, filters=filters, resolution=choice.resolution)
+    return MapFrames(cells=cells, ports=ports, arcs=arcs)
+
+
+def ports_and_flows(
+    viewer: Viewer, filters: Filters, choice: MapChoice
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ports and airports, and the flows (the page's tables), from the app's read cache."""
+    ports = cached_read(viewer, geo.nodes, filters=filters)
+    kind = None if choice.kind == "all" else choice.kind
+    return ports, cached_read(viewer, geo.flows, filters=filters, kind=kind)
 
 
 def count(value: object, lang: str, k: int) -> str:
@@ -128,6 +133,20 @@ def deck_json(
     return maps.deck(layers, settings, world=choice.world).to_json()
 
 
+@dataclass(frozen=True)
+class PreparedMap:
+    """The deck's JSON, and whether a hexagon or port on it is grey (fewer than k signals)."""
+
+    text: str
+    suppressed: bool
+
+
+def prepared(data: MapFrames, choice: MapChoice, settings: maps.MapSettings, lang: str, k: int):
+    """`deck_json` and the grey cells' flag (no cache)."""
+    grey = bool(data.cells["suppressed"].any() or data.ports["suppressed"].any())
+    return PreparedMap(text=deck_json(data, choice, settings, lang, k), suppressed=grey)
+
+
 def cached_deck(
     viewer: Viewer,
     filters: Filters,
@@ -135,15 +154,25 @@ def cached_deck(
     settings: maps.MapSettings,
     lang: str,
     k: int,
-) -> pdk.Deck:
+) -> tuple[pdk.Deck, bool]:
     """The deck for this viewer, filters and choices, its JSON written once per agency, role,
-    filters, choices, map settings and language for five minutes."""
-    text = _deck_json(viewer.agency, str(viewer.role), filters, choice, settings, lang, k, viewer)
-    return maps.prepared_deck(text, settings, world=choice.world)
+    filters, choices, map settings and language for five minutes; and whether a hexagon or port
+    on it is grey (the page then explains grey)."""
+    out = _prepared(
+        agency=viewer.agency,
+        role=str(viewer.role),
+        filters=filters,
+        choice=choice,
+        settings=settings,
+        lang=lang,
+        k=k,
+        _viewer=viewer,
+    )  # keywords: Streamlit looks the signature up for each positional argument
+    return maps.prepared_deck(out.text, settings, world=choice.world), out.suppressed
 
 
 @st.cache_data(ttl=300, max_entries=50, show_spinner=False)
-def _deck_json(
+def _prepared(
     agency: str,
     role: str,
     filters: Filters,
@@ -152,7 +181,7 @@ def _deck_json(
     lang: str,
     k: int,
     _viewer: Viewer,
-) -> str:
+) -> PreparedMap:
     # agency, role, filters, choice, settings, language and k are the cache key; the viewer is
     # not hashed (its agency and role are what a read depends on: warehouse/scoped.py)
-    return deck_json(frames(_viewer, filters, choice), choice, settings, lang, k)
+    return prepared(frames(_viewer, filters, choice), choice, settings, lang, k)

@@ -30,7 +30,14 @@ def cached_ranking(
 ) -> pd.DataFrame:
     """`facilitators.facilitator_ranking` for this viewer and these filters, without names
     (`facilitators.entity_names` for the rows shown)."""
-    return _ranking(viewer.agency, str(viewer.role), filters, weights, int(half_life_days), viewer)
+    return _ranking(
+        agency=viewer.agency,
+        role=str(viewer.role),
+        filters=filters,
+        weights=weights,
+        half_life_days=int(half_life_days),
+        _viewer=viewer,
+    )  # keywords: Streamlit looks the signature up for each positional argument
 
 
 @st.cache_data(ttl=300, max_entries=50, show_spinner=False)

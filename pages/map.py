@@ -91,9 +91,9 @@ choice = MapChoice(
     layers=tuple(layer for layer, on in show.items() if on),
     world=world,
 )
-data = map_view.frames(viewer, filters, choice)
+deck, grey = map_view.cached_deck(viewer, filters, choice, settings, lang, k)
 st.pydeck_chart(
-    map_view.cached_deck(viewer, filters, choice, settings, lang, k),
+    deck,
     on_select=apply_selection,
     selection_mode="multi-object",
     key=SELECTION_KEY,
@@ -103,13 +103,15 @@ picked = st.session_state.pop("kaart_gefilterd", None)
 if picked:
     st.success(t("map_filtered", lang).format(codes=", ".join(picked)))
 st.caption(t("map_click_hint", lang))
-if data.cells["suppressed"].any() or data.ports["suppressed"].any():
+if grey:
     st.caption(t("suppressed_note", lang).format(k=k))
+
+ports, arcs = map_view.ports_and_flows(viewer, filters, choice)
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("top_ports", lang))
-    busiest = data.ports.sort_values("signals", ascending=False, na_position="last").head(10)
+    busiest = ports.sort_values("signals", ascending=False, na_position="last").head(10)
     st.table(
         pd.DataFrame(
             {
@@ -122,7 +124,7 @@ with left:
     )
 with right:
     st.subheader(t("top_flows", lang))
-    top = data.arcs.head(10)
+    top = arcs.head(10)
     st.table(
         pd.DataFrame(
             {

@@ -152,4 +152,17 @@ def get_settings() -> Settings:
 
 
 def agencies() -> tuple[Agency, ...]:
-    return load_agencies(get_settings().agencies_file)
+    """The partner agencies of the configured agencies file, read again only when it changed
+    (the app asks at every page load: reading and checking the file each time was ~1 % of the
+    app server's Python under twenty sessions)."""
+    path = get_settings().agencies_file
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return load_agencies(path)  # says so clearly
+    return _agencies_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _agencies_of(path: Path, modified: int, size: int) -> tuple[Agency, ...]:
+    return load_agencies(path)

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from pydantic import ValidationError
 
-from warehouse.settings import DEMO_PSEUDONYM_KEY, ConfigError, Settings, load_agencies
+from warehouse.settings import (
+    DEMO_PSEUDONYM_KEY,
+    ConfigError,
+    Settings,
+    agencies,
+    get_settings,
+    load_agencies,
+)
 
 
 def test_shipped_agencies_config_loads(tmp_path):
@@ -39,6 +48,26 @@ def test_bad_agencies_config_is_refused_clearly(tmp_path, body, message):
 def test_missing_agencies_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_agencies(tmp_path / "nope.toml")
+
+
+def test_the_agencies_are_read_again_when_their_file_changes(tmp_path, monkeypatch):
+    path = tmp_path / "agencies.toml"
+    path.write_text('[[agency]]\ncode="a"\nbit=0\nname_nl="A"\n')
+    monkeypatch.setenv("NSOC_CONFIG_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        first = agencies()
+        assert [a.code for a in first] == ["a"] and agencies() is first  # read once
+        path.write_text(
+            '[[agency]]\ncode="a"\nbit=0\nname_nl="A"\n[[agency]]\ncode="b"\nbit=1\nname_nl="B"\n'
+        )
+        os.utime(path, ns=(1, 1))  # whatever the clock's grain
+        assert [a.code for a in agencies()] == ["a", "b"]
+        path.unlink()
+        with pytest.raises(ConfigError, match="not found"):
+            agencies()
+    finally:
+        get_settings.cache_clear()
 
 
 def test_production_refuses_the_demo_pseudonym_key():
