@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +26,7 @@ from warehouse.ingest.decisions import DECIDERS  # noqa: E402
 from warehouse.viewer import Role, Viewer  # noqa: E402
 
 PAGES = ROOT / "pages"
+Visibility = Literal["visible", "hidden"]
 
 
 @dataclass(frozen=True)
@@ -116,19 +120,30 @@ def navigation_pages(specs: list[PageSpec], lang: str) -> list[tuple[PageSpec, s
     for i, spec in enumerate(specs):
         script, title = str(PAGES / f"{spec.name}.py"), t(spec.title, lang)
         if i == 0:
-            start = st.Page(
-                script, title=title, icon=spec.icon, url_path=f"{spec.name}-start", default=True
-            )
+            start = _page(script, title, spec.icon, f"{spec.name}-start", True, "visible")
             out.append((spec, start))
-        page = st.Page(
-            script,
-            title=title,
-            icon=spec.icon,
-            url_path=spec.name,
-            visibility="hidden" if i == 0 else "visible",
-        )
-        out.append((spec, page))
+        shown: Visibility = "hidden" if i == 0 else "visible"
+        out.append((spec, _page(script, title, spec.icon, spec.name, False, shown)))
     return out
+
+
+def _page(
+    script: str, title: str, icon: str, url_path: str, default: bool, visibility: Visibility
+) -> st.Page:
+    """A page for this run: a copy of the process's page made once. st.Page resolves the
+    script's path on the disk each time (a stat per folder of the path, each letting go of the
+    interpreter lock): ~9 pages a run were ~5 % of the app server's samples under twenty
+    sessions. Each run gets its own copy, since st.navigation marks the page it runs on it."""
+    return copy.copy(_made_page(script, title, icon, url_path, default, visibility))
+
+
+@functools.lru_cache(maxsize=256)
+def _made_page(
+    script: str, title: str, icon: str, url_path: str, default: bool, visibility: Visibility
+) -> st.Page:
+    if default:
+        return st.Page(script, title=title, icon=icon, url_path=url_path, default=True)
+    return st.Page(script, title=title, icon=icon, url_path=url_path, visibility=visibility)
 
 
 @st.cache_resource(show_spinner=False)

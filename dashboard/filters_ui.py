@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.data import cached_read
@@ -28,11 +30,54 @@ def options(viewer: Viewer) -> Options:
     return cached_read(viewer, filter_options)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The filter options for a viewer in a language as plain values, codes to names in their
+    order: the sidebar and the views' labels read them at every run. Made once per agency, role
+    and language (`choices`): unpickling the options' frames (Arrow strings) two or three times
+    a run and turning their columns into dicts was ~1-2 ms of a page's ~40 under the benchmark's
+    twenty sessions."""
+
+    months: tuple[dt.date, ...]
+    regions: dict[str, str]
+    municipalities: dict[str, str]
+    municipality_regions: dict[str, str]
+    phenomena: dict[str, str]
+    agencies: dict[str, str]
+    handling: tuple[str, ...]
+
+
+def choices(viewer: Viewer, lang: str) -> Choices:
+    """The viewer's filter options in this language (cached per agency, role and language)."""
+    return _choices(agency=viewer.agency, role=str(viewer.role), lang=lang, _viewer=viewer)
+
+
+@st.cache_data(ttl=300, max_entries=100, show_spinner=False)
+def _choices(agency: str, role: str, lang: str, _viewer: Viewer) -> Choices:
+    # agency, role and language are the cache key (keywords: Streamlit looks the signature up
+    # for each positional argument); the viewer is not hashed
+    opts = options(_viewer)
+    name = "name_nl" if lang == "nl" else "name_en"
+
+    def names(df: pd.DataFrame, code: str, label: str) -> dict[str, str]:
+        return dict(zip(df[code].tolist(), df[label].tolist(), strict=True))
+
+    munis = opts.municipalities
+    return Choices(
+        months=tuple(opts.months()),
+        regions=names(opts.regions, "code", "name"),
+        municipalities=names(munis, "gm_code", "name"),
+        municipality_regions=names(munis, "gm_code", "region_code"),
+        phenomena=names(opts.phenomena, "code", name),
+        agencies=names(opts.agencies, "code", name),
+        handling=tuple(opts.handling),
+    )
+
+
 def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
-    opts = options(viewer)
-    months = opts.months()
-    name = "name_nl" if lang == "nl" else "name_en"
+    opts = choices(viewer, lang)
+    months = list(opts.months)
     _load_from_url(opts)
     with st.sidebar:
         st.subheader(t("filters", lang))
@@ -65,21 +110,22 @@ def sidebar_filters(viewer: Viewer, lang: str) -> Filters:
             start, end = _month(start_label, months), _month(end_label, months)
             if start and end and start > end:
                 start, end = end, start
-        region_names = dict(zip(opts.regions["code"], opts.regions["name"], strict=True))
-        regions = _choose("regions", "regions", region_names, lang)
-        munis = opts.municipalities
+        regions = _choose("regions", "regions", opts.regions, lang)
+        muni_names = opts.municipalities
         if regions:
-            munis = munis[munis["region_code"].isin(regions)]
-        muni_names = dict(zip(munis["gm_code"], munis["name"], strict=True))
-        phen_names = dict(zip(opts.phenomena["code"], opts.phenomena[name], strict=True))
-        agency_names = dict(zip(opts.agencies["code"], opts.agencies[name], strict=True))
+            chosen = set(regions)
+            muni_names = {
+                code: name
+                for code, name in muni_names.items()
+                if opts.municipality_regions.get(code) in chosen
+            }
         filters = Filters(
             start=start,
             end=end,
             regions=regions,
             municipalities=_choose("municipalities", "municipalities", muni_names, lang),
-            phenomena=_choose("phenomena", "phenomena", phen_names, lang),
-            agencies=_choose("agencies", "owning_agencies", agency_names, lang),
+            phenomena=_choose("phenomena", "phenomena", opts.phenomena, lang),
+            agencies=_choose("agencies", "owning_agencies", opts.agencies, lang),
             handling=_choose("handling", "handling_codes", dict.fromkeys(opts.handling), lang),
         )
     _write_to_url(filters)
@@ -94,14 +140,14 @@ def _url_filters() -> dict[str, str]:
     return {k: v for k, v in st.query_params.to_dict().items() if k in names}
 
 
-def _load_from_url(opts: Options) -> None:
+def _load_from_url(opts: Choices) -> None:
     """Put the URL's filters into the widgets when the URL carries filters the app did not write
     itself (a shared link, a bookmark). An URL without filters leaves the session's choice."""
     in_url = _url_filters()
     if not in_url or st.session_state.get(SYNCED) == in_url:
         return
     parsed, _problems = Filters.from_query(in_url)
-    labels = {m.strftime("%Y-%m") for m in opts.months()}
+    labels = {m.strftime("%Y-%m") for m in opts.months}
     for name, value in (("start", parsed.start), ("end", parsed.end)):
         month = value.strftime("%Y-%m") if value else None
         if month in labels:
@@ -109,10 +155,10 @@ def _load_from_url(opts: Options) -> None:
         else:
             st.session_state.pop(PARAM[name], None)
     allowed = {
-        "regions": set(opts.regions["code"]),
-        "municipalities": set(opts.municipalities["gm_code"]),
-        "phenomena": set(opts.phenomena["code"]),
-        "agencies": set(opts.agencies["code"]),
+        "regions": set(opts.regions),
+        "municipalities": set(opts.municipalities),
+        "phenomena": set(opts.phenomena),
+        "agencies": set(opts.agencies),
         "handling": set(opts.handling),
     }
     for name, known in allowed.items():

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.data import audit, cached_read, read
-from dashboard.filters_ui import options
+from dashboard.filters_ui import choices
 from dashboard.i18n import fmt_compact, fmt_date, fmt_eur, fmt_int, fmt_month, fmt_pct, t
 from warehouse.filters import Filters
 from warehouse.periods import previous_period
@@ -198,13 +198,8 @@ def cell_numbers(base: alt.Chart, compare: bool) -> alt.Chart:
 
 
 def names_for(viewer: Viewer, lang: str) -> dict[str, dict]:
-    opts = options(viewer)
-    name = "name_nl" if lang == "nl" else "name_en"
-    return {
-        "phenomena": dict(zip(opts.phenomena["code"], opts.phenomena[name], strict=True)),
-        "regions": dict(zip(opts.regions["code"], opts.regions["name"], strict=True)),
-        "agencies": dict(zip(opts.agencies["code"], opts.agencies[name], strict=True)),
-    }
+    opts = choices(viewer, lang)
+    return {"phenomena": opts.phenomena, "regions": opts.regions, "agencies": opts.agencies}
 
 
 def heatmap_section(
