@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psutil
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dashboard import devidp
 from dashboard.bench import protocol
@@ -111,36 +112,55 @@ async def rendered(page: Page, timeout: float = 60_000) -> None:
     await page.wait_for_function(NO_SKELETON, timeout=timeout)
 
 
-# Installed before an interaction: records when the app's script state leaves "running", so that
-# a rerun faster than Playwright's polling is still seen to have happened (and to be over), and
-# when, on the page's own clock: from then on only the drawing is left.
-WATCH_RERUN = """() => {
-    window.__nsocRerunDone = false;
-    window.__nsocWatchedAt = performance.now();
-    const app = document.querySelector("[data-testid='stApp']");
-    const seen = new MutationObserver((records) => {
-        if (records.some((r) => r.oldValue === "running")) {
-            window.__nsocRerunDone = true;
-            window.__nsocRerunDoneAt = performance.now();
-            seen.disconnect();
-        }
-    });
-    seen.observe(app, {
-        attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"],
-    });
-}"""
+class Reruns:
+    """The app's finished script runs, as its frontend learns of them: each `script_finished`
+    message on the page's websocket to the app, counted and timed as it arrives.
+
+    Watching the page's `data-test-script-state` for leaving "running" (until the twenty-fourth
+    session) missed a rerun when the app was quick: a rerun answered from the caches delivered
+    its start and its end to the frontend together, the attribute never showed "running", and
+    the benchmark waited for a change that had already happened."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self.at = 0.0
+        self._seen = asyncio.Event()
+
+    def attach(self, page: Page) -> None:
+        """Count the runs of every websocket the page opens from now on (a load opens one)."""
+        page.on("websocket", lambda ws: ws.on("framereceived", self.frame))
+
+    def frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a message of the app's protocol
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == FINISHED:
+            self.finished += 1
+            self.at = time.perf_counter()
+            self._seen.set()
+
+    async def after(self, count: int, timeout: float = 60.0) -> float:
+        """Wait until more than `count` runs have finished; when the last one did."""
+        async with asyncio.timeout(timeout):
+            while self.finished <= count:
+                self._seen.clear()
+                await self._seen.wait()
+        return self.at
 
 
-async def watch_rerun(page: Page) -> None:
-    await page.evaluate(WATCH_RERUN)
+FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 
 
-async def settle(page: Page) -> None:
-    """After an interaction begun with `watch_rerun`: wait until the rerun it caused is over and
-    the page is drawn. (Waiting to see the "running" state instead timed out after 1.5 s when
-    the rerun was over before the first look, adding 1.5 s to the fastest reruns.)"""
-    await page.wait_for_function("window.__nsocRerunDone === true", timeout=60_000)
+async def settle(page: Page, reruns: Reruns, count: int) -> float:
+    """After an interaction: wait until the rerun it caused is over (more than `count` runs
+    finished) and the page is drawn. Returns when the rerun was over."""
+    done = await reruns.after(count)
     await rendered(page)
+    return done
 
 
 async def login(page: Page, app: str, agency_label: str, user: str) -> None:
@@ -160,34 +180,35 @@ async def load_time(page: Page, url: str) -> float:
     return (time.perf_counter() - began) * 1000
 
 
-async def filter_time(page: Page, region: str) -> tuple[float, float]:
+async def filter_time(page: Page, reruns: Reruns, region: str) -> tuple[float, float]:
     """Pick a region in the sidebar's first multiselect and wait for the page to settle. Returns
     the time until the page was drawn and the part of it until the app's rerun was over (the
     request, the server's script run and its messages; the rest is the browser drawing)."""
     regions = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
     await regions.click()
     await page.keyboard.type(region)
-    await watch_rerun(page)
+    count = reruns.finished
     began = time.perf_counter()
     await page.keyboard.press("Enter")
     await page.keyboard.press("Escape")
     await page.locator("h1").first.click()  # blur: the widget commits
-    await settle(page)
+    done = await settle(page, reruns, count)
     drawn = (time.perf_counter() - began) * 1000
-    rerun = await page.evaluate("window.__nsocRerunDoneAt - window.__nsocWatchedAt")
-    return drawn, float(rerun)
+    return drawn, (done - began) * 1000
 
 
 async def single(browser: Browser, app: str, options: Options, report: Report) -> Any:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    runs = Reruns()
+    runs.attach(page)
     await login(page, app, "Politie", "analist@politie")
     for name in PAGES:
         loads, filters, reruns = [], [], []
         for i in range(max(2, options.runs // 4) + 1):
             loads.append(await load_time(page, f"{app}/{name}"))
             if name != "map":
-                drawn, rerun = await filter_time(page, REGIONS[i % len(REGIONS)])
+                drawn, rerun = await filter_time(page, runs, REGIONS[i % len(REGIONS)])
                 filters.append(drawn)
                 reruns.append(rerun)
         report.browser.append(
