@@ -72,9 +72,8 @@ def _cached(
     _viewer: Viewer,
     key: tuple,
 ) -> list[Any]:
-    # agency, role, names and key are the cache key; the underscored arguments are not hashed.
-    # Called with keywords: for each positional argument Streamlit looks the function's
-    # signature up anew to find its name (inspect.signature, ~0.1 ms each).
+    # agency, role, names and key are the cache key; the underscored arguments are not hashed
+    # (called through `per_viewer`)
     return read_side_by_side(_viewer, *_queries, **dict(key))
 
 
@@ -82,14 +81,15 @@ def cached_side_by_side(viewer: Viewer, *queries: Callable[..., Any], **kwargs: 
     """`read_side_by_side`, cached for five minutes per agency, role, queries and arguments."""
     key = tuple(sorted(kwargs.items()))
     names = tuple(f"{q.__module__}.{q.__qualname__}" for q in queries)
-    return _cached(
-        agency=viewer.agency,
-        role=str(viewer.role),
-        names=names,
-        _queries=queries,
-        _viewer=viewer,
-        key=key,
-    )
+    return per_viewer(_cached, viewer, names=names, _queries=queries, key=key)
+
+
+def per_viewer(cached: Callable[..., T], viewer: Viewer, **kwargs: Any) -> T:
+    """Call a function cached with st.cache_data whose key is the viewer's agency and role and
+    these arguments (its parameters `agency`, `role`, the unhashed `_viewer`, and these). By
+    keyword: for each positional argument of each call Streamlit looks the function's
+    signature up anew (`inspect.signature`, ~0.1 ms each) to learn the argument's name."""
+    return cached(agency=viewer.agency, role=str(viewer.role), _viewer=viewer, **kwargs)
 
 
 def on_behalf(viewer: Viewer, write: Callable[..., T], **kwargs: Any) -> T:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import cached_read
+from dashboard.data import cached_read, per_viewer
 from dashboard.i18n import fmt_month, t
 from warehouse.filters import PARAM, Filters
 from warehouse.queries.reference import Options, filter_options
@@ -49,13 +49,12 @@ class Choices:
 
 def choices(viewer: Viewer, lang: str) -> Choices:
     """The viewer's filter options in this language (cached per agency, role and language)."""
-    return _choices(agency=viewer.agency, role=str(viewer.role), lang=lang, _viewer=viewer)
+    return per_viewer(_choices, viewer, lang=lang)
 
 
 @st.cache_data(ttl=300, max_entries=100, show_spinner=False)
 def _choices(agency: str, role: str, lang: str, _viewer: Viewer) -> Choices:
-    # agency, role and language are the cache key (keywords: Streamlit looks the signature up
-    # for each positional argument); the viewer is not hashed
+    # agency, role and language are the cache key; the viewer is not hashed
     opts = options(_viewer)
     name = "name_nl" if lang == "nl" else "name_en"
 

@@ -18,7 +18,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import maps
-from dashboard.data import cached_read
+from dashboard.data import cached_read, per_viewer
 from dashboard.i18n import fmt_eur, fmt_int, t
 from warehouse.filters import Filters
 from warehouse.queries import geo
@@ -158,16 +158,9 @@ def cached_deck(
     """The deck for this viewer, filters and choices, its JSON written once per agency, role,
     filters, choices, map settings and language for five minutes; and whether a hexagon or port
     on it is grey (the page then explains grey)."""
-    out = _prepared(
-        agency=viewer.agency,
-        role=str(viewer.role),
-        filters=filters,
-        choice=choice,
-        settings=settings,
-        lang=lang,
-        k=k,
-        _viewer=viewer,
-    )  # keywords: Streamlit looks the signature up for each positional argument
+    out = per_viewer(
+        _prepared, viewer, filters=filters, choice=choice, settings=settings, lang=lang, k=k
+    )
     return maps.prepared_deck(out.text, settings, world=choice.world), out.suppressed
 
 

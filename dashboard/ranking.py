@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import cached_side_by_side
+from dashboard.data import cached_side_by_side, per_viewer
 from warehouse import scoring
 from warehouse.filters import Filters
 from warehouse.queries import facilitators
@@ -30,14 +30,9 @@ def cached_ranking(
 ) -> pd.DataFrame:
     """`facilitators.facilitator_ranking` for this viewer and these filters, without names
     (`facilitators.entity_names` for the rows shown)."""
-    return _ranking(
-        agency=viewer.agency,
-        role=str(viewer.role),
-        filters=filters,
-        weights=weights,
-        half_life_days=int(half_life_days),
-        _viewer=viewer,
-    )  # keywords: Streamlit looks the signature up for each positional argument
+    return per_viewer(
+        _ranking, viewer, filters=filters, weights=weights, half_life_days=int(half_life_days)
+    )
 
 
 @st.cache_data(ttl=300, max_entries=50, show_spinner=False)
