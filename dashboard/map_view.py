@@ -141,7 +141,9 @@ class PreparedMap:
     suppressed: bool
 
 
-def prepared(data: MapFrames, choice: MapChoice, settings: maps.MapSettings, lang: str, k: int):
+def prepared(
+    data: MapFrames, choice: MapChoice, settings: maps.MapSettings, lang: str, k: int
+) -> PreparedMap:
     """`deck_json` and the grey cells' flag (no cache)."""
     grey = bool(data.cells["suppressed"].any() or data.ports["suppressed"].any())
     return PreparedMap(text=deck_json(data, choice, settings, lang, k), suppressed=grey)
