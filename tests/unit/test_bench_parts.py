@@ -76,6 +76,7 @@ def test_a_rerun_is_seen_in_the_apps_messages_however_quick():
     # a rerun answered from the caches can start and end between two frames of the page: the
     # benchmark counts the app's script_finished messages instead of watching the page's state
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -110,4 +111,7 @@ def test_a_rerun_is_seen_in_the_apps_messages_however_quick():
         with pytest.raises(TimeoutError):
             await runs.after(2, timeout=0.1)
 
-    asyncio.run(scenario())
+    # on a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one for the rest of the session
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
