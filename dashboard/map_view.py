@@ -120,10 +120,9 @@ def deck_json(
 ) -> str:
     """The deck's JSON for these frames and choices (no cache)."""
     shown = with_tooltips(data, lang, k)
-    metrics = {m: t(m, lang) for m in ("signals", "amount_eur", "high_severity")}
     layers = []
     if "hexagons" in choice.layers:
-        layers.append(maps.hexagon_layer(shown.cells, choice.metric, metrics))
+        layers.append(maps.hexagon_layer(shown.cells, choice.metric))
     if "flows" in choice.layers:
         layers.append(maps.flow_layer(shown.arcs))
     if "nodes" in choice.layers:

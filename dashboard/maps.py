@@ -117,7 +117,7 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def hexagon_layer(cells: pd.DataFrame, metric: str, labels: dict[str, str]) -> pdk.Layer:
+def hexagon_layer(cells: pd.DataFrame, metric: str) -> pdk.Layer:
     """cells: the hexagons frame plus `label` and `detail` strings for the tooltip."""
     values = cells[metric].astype("Float64").fillna(0).astype(float)
     top = float(values.max()) if len(values) else 0.0
