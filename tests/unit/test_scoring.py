@@ -133,3 +133,51 @@ def test_rank_in_category_counts_within_each_category_missing_ones_together():
     assert out["entity_id"].tolist() == [1, 2, 3, 4, 5, 6]
     assert out["rank"].tolist() == [1, 2, 3, 4, 5, 6]
     assert out["rank_in_category"].tolist() == [1, 1, 1, 2, 2, 3]
+
+
+def components(seed: int, n: int = 300) -> pd.DataFrame:
+    """Random components with ties, missing severities and missing categories."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "entity_id": rng.permutation(1000)[:n],
+            "display_name": None,
+            "category": rng.choice(np.array(["a", "b", None, "c"], dtype=object), n),
+        }
+    )
+    for name in ("agencies", "networks", "signals", "volume", "money", "severity"):
+        values = rng.integers(0, 4, n)
+        df[name] = values.astype(float) if name in ("volume", "money", "severity") else values
+        df[f"own_{name}"] = df[name] * rng.integers(0, 2, n)
+    df.loc[rng.integers(0, n, 20), "severity"] = np.nan
+    return df
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(
+    "weights", [scoring.DEFAULT_WEIGHTS, scoring.Weights(0, 0, 0, 0, 0), scoring.Weights(money=1)]
+)
+def test_ranking_equals_the_steps_it_takes_at_once(seed, weights):
+    now = components(seed)
+    # the previous period: some of the same facilitators, scored otherwise, and new ones
+    before = components(seed + 100).iloc[:200]
+    before["entity_id"] = np.r_[now["entity_id"].to_numpy()[:150], np.arange(2000, 2050)]
+    for previous in (before, pd.DataFrame(columns=now.columns)):
+        steps = scoring.rank(scoring.score(now, weights))
+        steps["own_score"] = scoring.score(scoring.own_share(steps), weights, reference=now)[
+            "score"
+        ].to_numpy()
+        then = scoring.rank(scoring.score(previous, weights)) if len(previous) else previous
+        expected = scoring.rank_change(steps, then)
+        pd.testing.assert_frame_equal(
+            scoring.ranking(now, previous, weights), expected, check_exact=True, check_like=True
+        )
+    assert expected["previous_rank_in_category"].isna().all()
+    # the order and the ranks within a category, counted otherwise
+    out = scoring.ranking(now, before, weights)
+    in_order = out.sort_values(["score", "entity_id"], ascending=[False, True])
+    assert in_order.index.tolist() == list(range(len(out)))
+    counted = out.groupby(out["category"].fillna("-")).cumcount() + 1
+    assert out["rank_in_category"].tolist() == counted.tolist()
+    known = out.dropna(subset=["previous_rank_in_category"])
+    assert len(known) == 150

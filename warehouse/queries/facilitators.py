@@ -462,11 +462,7 @@ def ranked(current: pd.DataFrame, before: pd.DataFrame, weights: scoring.Weights
     """The ranking from `ranking_components` under these weights (no database)."""
     if current.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
-    out = scoring.rank(scoring.score(current, weights))
-    own = scoring.score(scoring.own_share(out), weights, reference=current)
-    out["own_score"] = own["score"].to_numpy()
-    previous = scoring.rank(scoring.score(before, weights)) if len(before) else before
-    return scoring.rank_change(out, previous)[RANKING_COLUMNS]
+    return scoring.ranking(current, before, weights)[RANKING_COLUMNS]
 
 
 def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
