@@ -199,6 +199,7 @@ def _previous_ranks(
 
 def own_share(components: pd.DataFrame, prefix: str = "own_") -> pd.DataFrame:
     """The components restricted to one agency's own data, under the plain component names.
+
     Severity is a mean, and a subset's mean can exceed the whole's; the own-data severity is
     therefore the full severity scaled by the own share of the weighted volume, so that the
     score on one's own data is never above the score on everything one may see."""
