@@ -50,6 +50,7 @@ DATA_TABLES = (
     "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_month",
     "rollup_facilitator_viewer_quarter",
+    "rollup_facilitator_region_quarter",
     "facilitator_network_slot",
     "rollup_refresh",
     "seed_run",

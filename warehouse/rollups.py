@@ -23,7 +23,7 @@ from warehouse.rollup_sql import (
 from warehouse.scoring import quality_params
 
 # Rollup table -> its grain columns (kept in step with the unique constraints in 0002, 0005,
-# 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019, 0020), in refresh order.
+# 0006, 0008, 0011, 0012, 0014, 0017, 0018, 0019, 0020, 0024), in refresh order.
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_signal_month": (
         "month",
@@ -135,6 +135,14 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
         "month",
         "entity_id",
     ),
+    # migration 0024: per viewing agency, calendar quarter, region and facilitator, built from
+    # rollup_facilitator_region_month (so it comes after it)
+    "rollup_facilitator_region_quarter": (
+        "viewer_mask",
+        "month",
+        "region_code",
+        "entity_id",
+    ),
 }
 
 # Before this rollup is built, its source's new facilitator links get their network's bit
@@ -144,7 +152,7 @@ SLOTS = "facilitator_network_slot"
 
 # Rollups kept per calendar quarter (their month is the quarter's first): a refresh of some
 # months rebuilds, or merges into, the quarters that hold them.
-QUARTERLY = frozenset({"rollup_facilitator_viewer_quarter"})
+QUARTERLY = frozenset({"rollup_facilitator_viewer_quarter", "rollup_facilitator_region_quarter"})
 
 # Rollups folded over the owning agencies: a refresh for some owners rebuilds their months whole.
 OWNERLESS = frozenset(name for name, grain in ROLLUPS.items() if "owner_agency" not in grain)
@@ -162,6 +170,7 @@ SOURCES = {
     "rollup_facilitator_region_month": "rollup_facilitator_month",
     "rollup_facilitator_viewer_month": "rollup_facilitator_region_month",
     "rollup_facilitator_viewer_quarter": "rollup_facilitator_viewer_month",
+    "rollup_facilitator_region_quarter": "rollup_facilitator_region_month",
 }
 
 # Rollups built from another whose grain lacks the phenomenon: a correction (a refresh narrowed
@@ -173,10 +182,12 @@ NARROWED_BY = {
     "rollup_facilitator_region_month": "entity_id",
     "rollup_facilitator_viewer_month": "entity_id",
     "rollup_facilitator_viewer_quarter": "entity_id",
+    "rollup_facilitator_region_quarter": "entity_id",
 }
 # Source rollup -> the key column whose changed values its narrowed rollup rebuilds. A source
 # that is narrowed itself passes on the keys it rebuilt (a superset of those it changed), without
-# comparing: rollup_facilitator_region_month for rollup_facilitator_viewer_month.
+# comparing: rollup_facilitator_region_month for rollup_facilitator_viewer_month and
+# rollup_facilitator_region_quarter.
 _WATCHED = {
     SOURCES[name]: key for name, key in NARROWED_BY.items() if SOURCES[name] not in NARROWED_BY
 }

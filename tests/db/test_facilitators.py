@@ -140,17 +140,22 @@ PERIODS = [
     Filters(start=dt.date(2024, 11, 1)),
     # whole quarters from rollup_facilitator_viewer_quarter (0020), months on either side
     Filters(start=dt.date(2023, 2, 1), end=dt.date(2024, 8, 1)),
-    # rollup_facilitator_region_month (0017)
+    # whole quarters from rollup_facilitator_region_quarter (0024)
     Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 1), regions=("RTM",)),
     Filters(regions=("AMS", "ZWB")),
+    # and months on either side from rollup_facilitator_region_month (0017)
+    Filters(start=dt.date(2023, 2, 1), end=dt.date(2024, 8, 1), regions=("RTM", "AMS")),
+    # months only
+    Filters(start=dt.date(2023, 11, 1), end=dt.date(2024, 2, 1), regions=("ZWB",)),
 ]
 
 
 @pytest.mark.parametrize("agency", ["politie", "fiod", "defensie"])
 def test_per_agency_rollup_gives_the_figures_of_the_link_rollup(app_engine, monkeypatch, agency):
-    # Two ways to the same ranking and summary: rollup_facilitator_viewer_month (migration 0014,
-    # used when only months are filtered) or rollup_facilitator_region_month (0017, months and
-    # regions), and rollup_facilitator_month (about one row per link).
+    # Two ways to the same ranking and summary: the per-agency rollups (when only months are
+    # filtered rollup_facilitator_viewer_month, 0014, and its quarters, 0020; with regions
+    # rollup_facilitator_region_month, 0017, and its quarters, 0024), and
+    # rollup_facilitator_month (about one row per link).
     def run(role: str) -> list[pd.DataFrame]:
         viewer = make_viewer(agency, role)
         out = []

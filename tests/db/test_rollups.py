@@ -101,8 +101,9 @@ RAW_H3_VIEWER_MONTH = """
     group by 1, 2, 3, 4, 5
 """
 
-# Per viewing agency, month and facilitator, straight from the links (migration 0014): every
-# facilitator link of a signal whose audience includes the agency, weighted by its evaluation.
+# Per viewing agency, month (or quarter) and facilitator, straight from the links (migrations
+# 0014, 0020; with the region, 0017, 0024): every facilitator link of a signal whose audience
+# includes the agency, weighted by its evaluation.
 _RAW_FACILITATOR_VIEWER = """
     with quality as (
         select r.code as reliability, c.code as credibility, r.w * c.w as weight
@@ -110,7 +111,7 @@ _RAW_FACILITATOR_VIEWER = """
         cross join unnest(cast(:cred_codes as int[]), cast(:cred_w as float8[])) as c (code, w)
     )
     select 1::bigint << a.bit as viewer_mask, date_trunc('{period}', s.observed_on)::date as month,
-           l.entity_id, max(e.facilitator_category) as facilitator_category,
+           {region} l.entity_id, max(e.facilitator_category) as facilitator_category,
            bit_or(1::bigint << o.bit) as agency_bits,
            coalesce(array_agg(distinct s.network_id order by s.network_id)
                     filter (where s.network_id is not null), '{{}}') as network_ids,
@@ -139,28 +140,31 @@ _RAW_FACILITATOR_VIEWER = """
     join quality q on q.reliability = s.reliability::text and q.credibility = s.credibility
     left join facilitator_network_slot ns
         on ns.entity_id = l.entity_id and ns.network_id = s.network_id
+    left join municipality m on m.gm_code = s.municipality_code
     where l.role = 'facilitator'
-    group by 1, 2, 3
+    group by {grain}
 """
+_OVERALL = {"region": "", "grain": "1, 2, 3"}
+_REGIONAL = {"region": "m.region_code,", "grain": "1, 2, 3, 4"}
 _IN_MONTH = "coalesce(sum(q.weight) filter (where {own}extract(month from s.observed_on)::int % 3 = {r}), 0)"
 OWN = "s.owner_agency = a.code"
-RAW_FACILITATOR_VIEWER_MONTH = _RAW_FACILITATOR_VIEWER.format(
-    period="month",
-    weighted_count="sum(q.weight) as weighted_count",
-    own_weighted_count=f"coalesce(sum(q.weight) filter (where {OWN}), 0) as own_weighted_count",
-)
+_MONTHLY = {
+    "period": "month",
+    "weighted_count": "sum(q.weight) as weighted_count",
+    "own_weighted_count": f"coalesce(sum(q.weight) filter (where {OWN}), 0) as own_weighted_count",
+}
 # the quarter's quality-weighted count per month of it (its first, second and third month
 # leave 1, 2 and 0 divided by 3)
-RAW_FACILITATOR_VIEWER_QUARTER = _RAW_FACILITATOR_VIEWER.format(
-    period="quarter",
-    weighted_count=", ".join(
+_QUARTERLY = {
+    "period": "quarter",
+    "weighted_count": ", ".join(
         _IN_MONTH.format(own="", r=(i + 1) % 3) + f" as weighted_count_{i + 1}" for i in range(3)
     ),
-    own_weighted_count=", ".join(
+    "own_weighted_count": ", ".join(
         _IN_MONTH.format(own=f"{OWN} and ", r=(i + 1) % 3) + f" as own_weighted_count_{i + 1}"
         for i in range(3)
     ),
-)
+}
 
 
 def _frame(conn, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -197,8 +201,10 @@ def _split_floats(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 FACILITATOR_VIEWER = {
-    "rollup_facilitator_viewer_month": RAW_FACILITATOR_VIEWER_MONTH,
-    "rollup_facilitator_viewer_quarter": RAW_FACILITATOR_VIEWER_QUARTER,
+    "rollup_facilitator_viewer_month": _RAW_FACILITATOR_VIEWER.format(**_OVERALL, **_MONTHLY),
+    "rollup_facilitator_viewer_quarter": _RAW_FACILITATOR_VIEWER.format(**_OVERALL, **_QUARTERLY),
+    "rollup_facilitator_region_month": _RAW_FACILITATOR_VIEWER.format(**_REGIONAL, **_MONTHLY),
+    "rollup_facilitator_region_quarter": _RAW_FACILITATOR_VIEWER.format(**_REGIONAL, **_QUARTERLY),
 }
 
 

@@ -63,8 +63,12 @@ def test_the_chosen_rollup_drops_no_filter(choose, filters):
             ["rollup_facilitator_viewer_quarter", "rollup_facilitator_viewer_month"],
         ),
         (Filters(start=dt.date(2024, 11, 1), end=dt.date(2024, 12, 1)), [VIEWER]),
-        # per region the months (a rollup per region and quarter saved 6-13 %, not kept)
-        (replace(YEAR, regions=("RTM",)), ["rollup_facilitator_region_month"]),
+        # per region the same (migration 0024)
+        (replace(YEAR, regions=("RTM",)), ["rollup_facilitator_region_quarter"]),
+        (
+            Filters(start=dt.date(2023, 12, 1), end=dt.date(2024, 11, 1), regions=("RTM",)),
+            ["rollup_facilitator_region_quarter", "rollup_facilitator_region_month"],
+        ),
     ],
 )
 def test_the_ranking_reads_whole_quarters_from_a_quarterly_rollup(filters, tables):
@@ -78,7 +82,8 @@ def test_the_ranking_reads_whole_quarters_from_a_quarterly_rollup(filters, table
 
 def test_the_regional_rollup_is_read_month_by_month():
     # its index is (viewer_mask, month, region_code, entity_id): the months named one by one let
-    # PostgreSQL 15 seek the regions; a range of months made it read every region's entries
+    # PostgreSQL 15 seek the regions; a range of months made it read every region's entries.
+    # The quarterly one's too (its quarters named, each month of a whole quarter read there).
     from warehouse.queries import facilitators
 
     period = Filters(start=dt.date(2023, 11, 1), end=dt.date(2024, 2, 1), regions=("RTM", "AMS"))
@@ -93,7 +98,22 @@ def test_the_regional_rollup_is_read_month_by_month():
             dt.date(2024, 2, 1),
         ],
         "f_regions": ["RTM", "AMS"],
+        "f_quarters": [],  # none whole
     }
     # an empty period (start after end) reads no month
     backwards = replace(period, start=dt.date(2024, 2, 1), end=dt.date(2023, 11, 1))
     assert facilitators._viewer_source(backwards)[1]["f_months"] == []
+    year = replace(period, start=dt.date(2023, 12, 1), end=dt.date(2024, 11, 1))
+    parts, params = facilitators._viewer_source(year)
+    assert params["f_quarters"] == [dt.date(2024, 1, 1), dt.date(2024, 4, 1), dt.date(2024, 7, 1)]
+    assert params["f_months"] == [dt.date(2023, 12, 1), dt.date(2024, 10, 1), dt.date(2024, 11, 1)]
+    assert parts == [
+        (
+            "rollup_facilitator_region_quarter",
+            "month = any(:f_quarters) and region_code = any(:f_regions)",
+        ),
+        (
+            "rollup_facilitator_region_month",
+            "month = any(:f_months) and region_code = any(:f_regions)",
+        ),
+    ]

@@ -6,8 +6,9 @@ suppression.
 Both read, when only months are filtered, the period's whole calendar quarters from
 rollup_facilitator_viewer_quarter (migration 0020: per viewing agency, quarter and entity) and
 its other months from rollup_facilitator_viewer_month (0014: per viewing agency, month and
-entity); rollup_facilitator_region_month (0017: per viewing agency, month, region and entity)
-when regions are filtered, and rollup_facilitator_month (about one row per link) when
+entity); when regions are filtered, its whole quarters from rollup_facilitator_region_quarter
+(0024) and its other months from rollup_facilitator_region_month (0017: per viewing agency,
+month, region and entity); and rollup_facilitator_month (about one row per link) when
 phenomena, municipalities, owners or handling codes are; they give the same figures
 (tests/db/test_facilitators.py). The per-agency rollups count an entity's distinct networks
 with bit masks (migration 0022, `_networks`); their rows come to pandas through COPY
@@ -23,7 +24,7 @@ from sqlalchemy import Connection, text
 
 from warehouse import scoring
 from warehouse.filters import Filters
-from warehouse.periods import add_months, month_range, months_between, split_quarters
+from warehouse.periods import add_months, months_between, split_quarters
 from warehouse.planner import BITMAP_SCANS, HASH_JOINS, SORTS, off
 from warehouse.queries.frames import copied_frame, frame
 from warehouse.queries.where import Columns, where
@@ -54,6 +55,8 @@ SUMMARY_COLUMNS = ["category", "facilitators", "signals", "networks", "agencies"
 VIEWER_ROLLUP = "rollup_facilitator_viewer_month"
 QUARTER_ROLLUP = "rollup_facilitator_viewer_quarter"
 REGION_ROLLUP = "rollup_facilitator_region_month"
+REGION_QUARTER_ROLLUP = "rollup_facilitator_region_quarter"
+QUARTERLY = frozenset({QUARTER_ROLLUP, REGION_QUARTER_ROLLUP})
 MONTHS_AND_REGIONS = Columns(municipality=None, phenomenon=None, agency=None, handling=None)
 
 
@@ -115,12 +118,13 @@ def per_viewer(filters: Filters) -> bool:
 
 
 def per_region(filters: Filters) -> bool:
-    """Whether rollup_facilitator_region_month answers these filters: months and regions."""
+    """Whether rollup_facilitator_region_month (and its quarters) answers these filters: months
+    and regions."""
     return not (filters.municipalities or filters.phenomena or filters.agencies or filters.handling)
 
 
 def per_agency_rollup(filters: Filters) -> str | None:
-    """The per-agency rollup that answers these filters with the fewest rows (the quarterly one
+    """The per-agency rollup that answers these filters with the fewest rows (a quarterly one
     stands in for whole quarters of the monthly one: `_viewer_source`); None when only
     rollup_facilitator_month (one row per link) can."""
     if per_viewer(filters):
@@ -225,33 +229,32 @@ def entity_names(*, conn: Connection, viewer: Viewer, ids: tuple[int, ...]) -> d
 def _viewer_source(period: Filters) -> tuple[list[tuple[str, str]], dict[str, object]]:
     """The rows of the per-agency rollups that answer these filters (`per_agency_rollup`) over the
     period's months (start and end given), as (table, condition) pairs to unite, and their
-    parameters: with months only, the whole quarters from the quarterly rollup and the other
-    months from the monthly one; with regions, the months of the regional one.
+    parameters: the whole quarters from a quarterly rollup and the other months from a monthly
+    one, per viewing agency or, with regions, per viewing agency and region.
 
-    The regional one's months are named one by one, not as a range: its grain index is
-    (viewer_mask, month, region_code, entity_id), and PostgreSQL 15 seeks the regions in it only
-    under an equality on the month; under a range it read every region's entries of the months
-    and filtered them (a year of three regions at 10M signals: 66 -> 50 ms)."""
+    The months and quarters are named one by one, not as a range: the regional grain indexes
+    are (viewer_mask, month, region_code, entity_id), and PostgreSQL 15 seeks the regions in them
+    only under an equality on the month; under a range it read every region's entries of the
+    months and filtered them (a year of three regions at 10M signals: 66 -> 50 ms)."""
     assert period.start is not None and period.end is not None
-    if not per_viewer(period):
-        clause, params = where(replace(period, start=None, end=None), MONTHS_AND_REGIONS)
-        months = month_range(period.start, period.end)
-        return [(REGION_ROLLUP, f"month = any(:f_months) and {clause}")], {
-            **params,
-            "f_months": months,
-        }
     quarters, months = split_quarters(period.start, period.end)
-    parts = [(QUARTER_ROLLUP, "month = any(:f_quarters)")] if quarters else []
+    quarterly, monthly, clause = QUARTER_ROLLUP, VIEWER_ROLLUP, ""
+    params: dict[str, object] = {}
+    if not per_viewer(period):
+        quarterly, monthly = REGION_QUARTER_ROLLUP, REGION_ROLLUP
+        regions, params = where(replace(period, start=None, end=None), MONTHS_AND_REGIONS)
+        clause = f" and {regions}"
+    parts = [(quarterly, f"month = any(:f_quarters){clause}")] if quarters else []
     # (an empty period, start after end, reads no month)
-    parts += [(VIEWER_ROLLUP, "month = any(:f_months)")] if months or not quarters else []
-    return parts, {"f_quarters": quarters, "f_months": months}
+    parts += [(monthly, f"month = any(:f_months){clause}")] if months or not quarters else []
+    return parts, {**params, "f_quarters": quarters, "f_months": months}
 
 
 def _rows_sql(columns: tuple[str, ...], parts: list[tuple[str, str]]) -> str:
     """The rows of `_viewer_source`, each with these ROW_COLUMNS, as one union."""
     selects = []
     for table, clause in parts:
-        kind = 1 if table == QUARTER_ROLLUP else 0
+        kind = 1 if table in QUARTERLY else 0
         listed = ",\n                   ".join(f"{ROW_COLUMNS[c][kind]} as {c}" for c in columns)
         source = f"{table} where {clause}"
         if "volume" in columns:
@@ -308,7 +311,7 @@ def _networks(prefix: str, parts: list[tuple[str, str]]) -> str:
 
 def _viewer_components_sql(parts: list[tuple[str, str]], *, own: bool = True) -> str:
     """The components from the viewer's rows of the per-agency rollups (`_viewer_source`: one
-    row per quarter or month and entity, or per month, region and entity), the distinct owners
+    row per quarter or month and entity, and region when regions are filtered), the distinct owners
     as the union of the bit masks, the distinct networks as the union of the network masks
     (`_networks`). own=False leaves the own_* components zero (the previous period needs only
     ranks). Unordered: an order by here made the planner sort the rows to group them, and
@@ -497,7 +500,7 @@ def category_summary(*, conn: Connection, viewer: Viewer, filters: Filters) -> p
 
 def _viewer_summary_sql(parts: list[tuple[str, str]]) -> str:
     """Per category from the viewer's rows of the per-agency rollups (`_viewer_source`): first
-    per entity (its quarters and months, or months and regions), then per category; owners as
+    per entity (its quarters and months, and regions), then per category; owners as
     the union of the bit masks, networks counted over the union of the arrays."""
     return f"""
         with per_entity as (
